@@ -1,0 +1,441 @@
+"""Load a report file into a Document of lines, whatever its format.
+
+The format is sniffed from the bytes (the suffix is only a tie-breaker), and
+every third-party failure is wrapped in a LoadError naming the file. Real tables
+(Word, HTML, PDF) become lines whose `cells` hold the row, so later stages see
+one representation for every format.
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+from . import rules
+from .errors import LoadError, ScannedPDFError
+from .model import Document, Line, Loc
+from .settings import ParseSettings
+
+PDF_MAGIC = b"%PDF"
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|div|table|p)\b",
+                        re.I | re.S)
+TEXT_CELL_SPLIT = re.compile(r"\t")
+PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def sniff(data: bytes, suffix: str) -> str:
+    head = data[:4096]
+    if head.startswith(PDF_MAGIC) or (b"%PDF-" in head[:1024] and suffix == ".pdf"):
+        return "pdf"
+    if head.startswith(ZIP_MAGIC):
+        return "docx"
+    if head.startswith(OLE_MAGIC):
+        return "doc"
+    text_head = head.lstrip(codecs.BOM_UTF8)
+    if HTML_START.match(text_head) or (suffix in (".html", ".htm") and b"<" in text_head[:200]):
+        return "html"
+    return "txt"
+
+
+def load(path, settings: ParseSettings | None = None) -> Document:
+    settings = ParseSettings.resolve(settings)
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            raise LoadError(path, "empty file")
+        data = path.read_bytes()
+    except IsADirectoryError as e:
+        raise LoadError(path, "is a directory, not a report file") from e
+    except PermissionError as e:
+        raise LoadError(path, "permission denied") from e
+    except FileNotFoundError as e:
+        raise LoadError(path, "no such file") from e
+    except OSError as e:
+        raise LoadError(path, f"cannot read ({e.strerror or e})") from e
+    return load_bytes(data, str(path), settings)
+
+
+def load_bytes(data: bytes, source: str, settings: ParseSettings | None = None) -> Document:
+    settings = ParseSettings.resolve(settings)
+    if not data:
+        raise LoadError(source, "empty file")
+    suffix = Path(source).suffix.lower()
+    kind = sniff(data, suffix)
+    if kind == "doc":
+        raise LoadError(source, "legacy Word 97-2003 (.doc) file: convert it to .docx")
+    if suffix == ".docx" and kind != "docx":
+        raise LoadError(source, "not a valid .docx (not a zip archive)")
+    if suffix == ".pdf" and kind != "pdf":
+        raise LoadError(source, "not a PDF (no %PDF header)")
+    if kind in ("txt", "html") and len(data) > settings.max_text_bytes:
+        raise LoadError(source, f"too large for a report ({len(data) / 1e6:.0f} MB of text; "
+                                f"the limit is {settings.max_text_bytes / 1e6:.0f} MB)")
+    return READERS[kind](data, source, settings)
+
+
+# --- text -----------------------------------------------------------------------------
+
+def decode_text(data: bytes, source: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16/32 with BOM, then GB18030 (a superset of GBK)."""
+    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError as e:
+                raise LoadError(source, f"damaged {enc} text ({e.reason} at byte {e.start})") from e
+    if b"\x00" in data[:2000]:
+        even, odd = data[0:2000:2].count(0), data[1:2000:2].count(0)
+        if max(even, odd) > 300 and min(even, odd) < 50:
+            try:
+                return data.decode("utf-16-le" if odd > even else "utf-16-be")
+            except UnicodeDecodeError:
+                pass
+        raise LoadError(source, "binary data, not a text, Word, HTML or PDF report")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise LoadError(source, "not a text, Word, HTML or PDF report (undecodable bytes; tried UTF-8, GB18030)")
+
+
+def looks_like_text(text: str) -> bool:
+    if not text.strip():
+        return False
+    sample = text[:20000]
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    private = sum(1 for ch in sample if 0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd")
+    return (control + private) / len(sample) < 0.02
+
+
+def split_cells(text: str) -> tuple[str, ...] | None:
+    """Tab rows and web-style pipe rows are rows of cells; other lines are plain text."""
+    if "\t" in text:
+        return tuple(c.strip() for c in TEXT_CELL_SPLIT.split(text))
+    if PIPE_ROW.match(text) and text.count("|") >= 3:
+        inner = text.strip()[1:-1]
+        return tuple(c.strip() for c in inner.split("|"))
+    return None
+
+
+def text_lines(text: str, *, page: int | None = None, first_line: int = 1) -> list[Line]:
+    lines = []
+    for i, raw in enumerate(text.splitlines()):
+        if PIPE_RULE.match(raw) and "-" in raw and "|" in raw:
+            continue  # the |---|---| under a pipe table header
+        lines.append(Line(raw.rstrip("\r"), Loc(line=first_line + i, page=page), split_cells(raw)))
+    return lines
+
+
+def read_txt(data: bytes, source: str, settings: ParseSettings) -> Document:
+    text = decode_text(data, source)
+    if not looks_like_text(text):
+        raise LoadError(source, "not a text, Word, HTML or PDF report (binary or control characters)")
+    return Document(source, "txt", text_lines(text))
+
+
+# --- tables from Word and HTML -----------------------------------------------------------
+
+def grid_lines(grid: list[list[str]], table_index: int, first_line: int, page: int | None = None) -> list[Line]:
+    lines = []
+    for r, row in enumerate(grid):
+        cells = tuple(" ".join(c.split()) if c else "" for c in row)
+        lines.append(Line("\t".join(cells), Loc(line=first_line + r, page=page, table=table_index, row=r), cells))
+    return lines
+
+
+def read_docx(data: bytes, source: str, settings: ParseSettings) -> Document:
+    try:
+        import docx
+        from docx.table import Table as DocxTable
+        from docx.text.paragraph import Paragraph
+    except ImportError as e:  # pragma: no cover - a dependency
+        raise LoadError(source, "python-docx is not installed") from e
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise LoadError(source, f"not a valid .docx ({e.__class__.__name__}: {e})") from e
+    except Exception as e:  # python-docx/lxml raise many types on damaged packages
+        raise LoadError(source, f"damaged .docx ({e.__class__.__name__})") from e
+    lines: list[Line] = []
+    table_index = 0
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = Paragraph(child, document).text
+            for part in text.split("\n"):
+                lines.append(Line(part, Loc(line=len(lines) + 1), split_cells(part)))
+        elif tag == "tbl":
+            grid = docx_grid(DocxTable(child, document))
+            lines.extend(grid_lines(grid, table_index, len(lines) + 1))
+            table_index += 1
+    return Document(source, "docx", lines)
+
+
+def docx_grid(table) -> list[list[str]]:
+    """Rows of cell texts; a merged cell's text stands in its first grid cell, the rest are blank."""
+    grid = []
+    seen: set[int] = set()
+    for row in table.rows:
+        out = []
+        for cell in row.cells:
+            key = id(cell._tc)
+            if key in seen:
+                out.append("")
+            else:
+                seen.add(key)
+                out.append(cell.text.replace("\n", ""))
+        grid.append(out)
+    return grid
+
+
+BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote",
+              "pre", "ul", "ol", "center", "tr", "dd", "dt", "header", "footer", "main", "span"}
+SKIP_TAGS = {"script", "style", "noscript", "template", "head", "iframe", "svg", "button", "select", "form",
+             "nav", "aside"}
+NAV_CLASS = re.compile(r"(^|[\s_-])(nav|menu|breadcrumb|crumb|footer|header|share|sidebar|toolbar)($|[\s_-])", re.I)
+
+
+def read_html(data: bytes, source: str, settings: ParseSettings) -> Document:
+    try:
+        import lxml.html
+    except ImportError as e:  # pragma: no cover
+        raise LoadError(source, "lxml is not installed") from e
+    text = decode_html(data, source)
+    if not text.strip():
+        raise LoadError(source, "empty HTML page")
+    try:
+        root = lxml.html.document_fromstring(text)
+    except Exception as e:  # lxml raises ParserError/ValueError on empty or odd documents
+        raise LoadError(source, f"unreadable HTML ({e.__class__.__name__})") from e
+    for bad in root.xpath("//script|//style|//noscript|//template|//head"):
+        bad.drop_tree()
+    body = root.find("body") if root.find("body") is not None else root
+    container = article_container(body)
+    lines: list[Line] = []
+    walker = HtmlWalker(lines)
+    walker.walk(container)
+    walker.flush()
+    return Document(source, "html", lines)
+
+
+def decode_html(data: bytes, source: str) -> str:
+    head = data[:2048].decode("ascii", "ignore").lower()
+    m = re.search(r"charset\s*=\s*[\"']?([a-z0-9_-]+)", head)
+    if m and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        enc = {"gb2312": "gb18030", "gbk": "gb18030"}.get(m.group(1), m.group(1))
+        try:
+            return data.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(data, source)
+
+
+def cjk_count(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+def article_container(body):
+    """Descend while one child holds most of the page's Chinese text: that child is the article."""
+    node = body
+    while True:
+        total = cjk_count(node.text_content())
+        if total == 0:
+            return node
+        best, best_count = None, 0
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            count = cjk_count(child.text_content())
+            if count > best_count:
+                best, best_count = child, count
+        if best is None or best_count < 0.8 * total or best.tag == "table" and not best.xpath(".//table"):
+            return node
+        node = best
+
+
+class HtmlWalker:
+    """Visible text in document order: block elements end lines, leaf tables become rows of cells."""
+
+    def __init__(self, lines: list[Line]):
+        self.lines = lines
+        self.buffer: list[str] = []
+        self.table_index = 0
+
+    def flush(self):
+        text = "".join(self.buffer).replace("\xa0", " ")
+        self.buffer = []
+        for part in text.split("\n"):
+            if part.strip():
+                self.lines.append(Line(part.strip(), Loc(line=len(self.lines) + 1), split_cells(part.strip())))
+
+    def walk(self, node):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in SKIP_TAGS or NAV_CLASS.search(node.get("class", "") + " " + node.get("id", "")):
+            self.tail(node)
+            return
+        if tag == "table" and not node.xpath(".//table"):
+            self.flush()
+            grid = html_grid(node)
+            self.lines.extend(grid_lines(grid, self.table_index, len(self.lines) + 1))
+            self.table_index += 1
+            self.tail(node)
+            return
+        if tag == "br":
+            self.buffer.append("\n")
+            self.tail(node)
+            return
+        block = tag in BLOCK_TAGS and tag != "span"
+        if block:
+            self.flush()
+        if node.text:
+            self.buffer.append(node.text)
+        for child in node:
+            self.walk(child)
+        if block:
+            self.flush()
+        self.tail(node)
+
+    def tail(self, node):
+        if node.tail:
+            self.buffer.append(node.tail)
+
+
+def html_grid(table) -> list[list[str]]:
+    """Expand rowspan/colspan: the text stands in the first grid cell, covered cells are blank."""
+    grid: list[list[str | None]] = []
+    rows = [tr for tr in table.xpath(".//tr") if tr.xpath("ancestor::table[1]")[0] is table]
+    for r, tr in enumerate(rows):
+        while len(grid) <= r:
+            grid.append([])
+        col = 0
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                continue
+            while col < len(grid[r]) and grid[r][col] is not None:
+                col += 1
+            text = " ".join(td.text_content().replace("\xa0", " ").split())
+            rowspan = safe_span(td.get("rowspan"))
+            colspan = safe_span(td.get("colspan"))
+            for dr in range(rowspan):
+                while len(grid) <= r + dr:
+                    grid.append([])
+                target = grid[r + dr]
+                while len(target) < col + colspan:
+                    target.append(None)
+                for dc in range(colspan):
+                    target[col + dc] = text if dr == 0 and dc == 0 else ""
+            col += colspan
+    return [[c or "" for c in row] for row in grid if any(c is not None for c in row)]
+
+
+def safe_span(value) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 200))
+    except (TypeError, ValueError):
+        return 1
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+def read_pdf(data: bytes, source: str, settings: ParseSettings) -> Document:
+    """pypdfium2 text for every page; pdfplumber's geometry only on pages that hold a table."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        message = str(e).lower()
+        if "password" in message:
+            raise LoadError(source, "encrypted PDF (password required)") from e
+        raise LoadError(source, f"damaged or truncated PDF ({e})") from e
+    try:
+        n_pages = len(pdf)
+        if n_pages == 0:
+            raise LoadError(source, "PDF has no pages")
+        if n_pages > settings.max_pdf_pages:
+            raise LoadError(source, f"too many pages for a report ({n_pages}; the limit is {settings.max_pdf_pages})")
+        page_texts = []
+        for i in range(n_pages):
+            page = pdf[i]
+            textpage = page.get_textpage()
+            page_texts.append(textpage.get_text_bounded())
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    if sum(cjk_count(t) + sum(ch.isalnum() for ch in t) for t in page_texts) < 20:
+        raise ScannedPDFError(source, "no text layer (scanned image?)")
+    table_pages = [i for i, t in enumerate(page_texts) if table_page_pattern().search(t)]
+    lines: list[Line] = []
+    plumbed = {}
+    if table_pages:
+        plumbed = pdf_table_pages(data, source, table_pages)
+    for i, text in enumerate(page_texts):
+        if i in plumbed:
+            for line in plumbed[i]:
+                lines.append(Line(line.text, Loc(line=len(lines) + 1, page=i + 1, table=line.loc.table,
+                                                 row=line.loc.row, bbox=line.loc.bbox), line.cells))
+        else:
+            for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+                lines.append(Line(raw, Loc(line=len(lines) + 1, page=i + 1), None))
+    return Document(source, "pdf", lines, pages=n_pages)
+
+
+@lru_cache(maxsize=1)
+def table_page_pattern() -> re.Pattern:
+    """A page needs pdfplumber's geometry only if it prints a standard table's header words."""
+    rows = rules.load("table_rows")
+    words = [w for t in ("table2", "table3", "table4") for w in rows[t]["header_words"]]
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def pdf_table_pages(data: bytes, source: str, pages: list[int]) -> dict[int, list[Line]]:
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    out: dict[int, list[Line]] = {}
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            table_index = 0
+            for i in pages:
+                page = pdf.pages[i]
+                tables = page.find_tables()
+                if not tables:
+                    continue
+                items: list[tuple[float, Line]] = []
+                boxes = [t.bbox for t in tables]
+                outside = page.filter(lambda obj: obj.get("object_type") != "char" or not any(
+                    b[0] <= (obj["x0"] + obj["x1"]) / 2 <= b[2] and b[1] <= (obj["top"] + obj["bottom"]) / 2 <= b[3]
+                    for b in boxes))
+                for word_line in outside.extract_text_lines(layout=False, strip=True):
+                    items.append((word_line["top"], Line(word_line["text"], Loc(page=i + 1), None)))
+                for table in tables:
+                    for r, (row, cells) in enumerate(zip(table.rows, table.extract())):
+                        cells = tuple("".join((c or "").split("\n")).strip() for c in cells)
+                        items.append((row.bbox[1], Line("\t".join(cells), Loc(page=i + 1, table=table_index, row=r,
+                                                                             bbox=tuple(round(v, 1) for v in row.bbox)),
+                                                       cells)))
+                    table_index += 1
+                items.sort(key=lambda item: item[0])
+                out[i] = [line for _, line in items]
+    except PDFSyntaxError as e:
+        raise LoadError(source, f"damaged PDF ({e})") from e
+    return out
+
+
+def read_unsupported(data: bytes, source: str, settings: ParseSettings) -> Document:  # pragma: no cover
+    raise LoadError(source, "unsupported format")
+
+
+READERS = {"txt": read_txt, "docx": read_docx, "html": read_html, "pdf": read_pdf, "doc": read_unsupported}
