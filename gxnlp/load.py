@@ -185,15 +185,14 @@ def read_docx(data: bytes, source: str, settings: ParseSettings) -> Document:
 def docx_grid(table) -> list[list[str]]:
     """Rows of cell texts; a merged cell's text stands in its first grid cell, the rest are blank."""
     grid = []
-    seen: set[int] = set()
+    seen = set()  # the <w:tc> elements themselves: holding them keeps their identity stable
     for row in table.rows:
         out = []
         for cell in row.cells:
-            key = id(cell._tc)
-            if key in seen:
+            if cell._tc in seen:
                 out.append("")
             else:
-                seen.add(key)
+                seen.add(cell._tc)
                 out.append(cell.text.replace("\n", ""))
         grid.append(out)
     return grid
@@ -218,6 +217,7 @@ def read_html(data: bytes, source: str, settings: ParseSettings) -> Document:
         root = lxml.html.document_fromstring(text)
     except Exception as e:  # lxml raises ParserError/ValueError on empty or odd documents
         raise LoadError(source, f"unreadable HTML ({e.__class__.__name__})") from e
+    page_title = " ".join(root.findtext(".//title") or "".split())
     for bad in root.xpath("//script|//style|//noscript|//template|//head"):
         bad.drop_tree()
     body = root.find("body") if root.find("body") is not None else root
@@ -226,7 +226,22 @@ def read_html(data: bytes, source: str, settings: ParseSettings) -> Document:
     walker = HtmlWalker(lines)
     walker.walk(container)
     walker.flush()
+    title = report_title(body, page_title)
+    if title and not any(title in line.text for line in lines[:5]):
+        lines.insert(0, Line(title, Loc(line=0)))  # the headline sits outside the article body
     return Document(source, "html", lines)
+
+
+def report_title(body, page_title: str) -> str | None:
+    """The page's headline (<h1>…, or the <title> before its "_site name" suffix) when it names a report."""
+    for node in body.xpath(".//h1|.//h2|.//h3|.//*[contains(@class,'title')]"):
+        text = " ".join(node.text_content().split())
+        if "报告" in text and len(text) <= 80:
+            return text
+    for part in re.split(r"[_|｜]| - ", page_title):
+        if "报告" in part:
+            return part.strip()
+    return None
 
 
 def decode_html(data: bytes, source: str) -> str:

@@ -175,8 +175,9 @@ def agency_from_signature(lines: list[Line]) -> Optional[str]:
 def agency_from_body(text: str) -> Optional[str]:
     """The organisation name the narrative repeats most, as a last resort."""
     suffixes = "|".join(sorted(rules.load("metadata")["org_suffixes"], key=len, reverse=True))
+    text = re.sub(r"《[^》]*》", "", text)  # titles of laws and documents name other bodies
     names = Counter(m.group(0) for m in re.finditer(rf"[\u4e00-\u9fff]{{2,12}}?(?:{suffixes})", text)
-                    if not m.group(0).startswith(("我", "本", "各", "该")))
+                    if not m.group(0).startswith(("我", "本", "各", "该", "中华人民共和国")))
     if not names:
         return None
     name, count = names.most_common(1)[0]

@@ -384,11 +384,15 @@ class Table3Reader:
 
     @staticmethod
     def allowed(key, spec, group, previous, out) -> bool:
-        if "group" not in spec:
+        """Item labels are distinctive; only a short exact one ("3.其他") needs its group to be known.
+
+        The group may be lost (a merged label cell cut by a page break, "（五）不" / "予处理"),
+        so the row before it also counts as evidence.
+        """
+        if "group" not in spec or not spec.get("exact"):
             return True
-        if group is not None:
-            return spec["group"] == group
-        return key != "other_other" or previous in ("other_no_correction", "other_no_fee")
+        siblings = [k for k, s in rules.load("table_rows")["table3"]["rows"].items() if s.get("group") == spec["group"]]
+        return group == spec["group"] or previous in siblings
 
     @staticmethod
     def balanced(values: list[Optional[float]], value_columns: list[str]) -> bool:
