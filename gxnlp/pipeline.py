@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Union
 
 from .checks import table_checks
+from .claims import claim_checks, read_claims
 from .errors import GxnlpError
 from .load import load
 from .model import Report
@@ -33,7 +34,8 @@ def build_report(doc, settings: ParseSettings) -> Report:
         source=doc.source, format=doc.format, meta=meta, sections=sections, tables=tables.tables,
         warnings=[*doc.warnings, *section_warnings, *tables.warnings], document=doc,
     )
-    report.checks = table_checks(sections, tables.tables)
+    report.claims, report.sums = read_claims(sections, tables.tables)
+    report.checks = table_checks(sections, tables.tables) + claim_checks(report.claims, report.sums)
     return report
 
 

@@ -1,0 +1,388 @@
+"""Claims: every numeric statement of the narrative, its metric, its breakdowns, and its table counterpart.
+
+find_numbers → classify (gxnlp/data/metrics.toml) → find_breakdowns (which also
+splits disclosure counts into total / channel / category) → link_tables → checks.
+A claim is a number with a counting unit; dates, document numbers, phone numbers,
+list markers and names with numerals carry no unit and so are never claims.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from . import rules
+from .model import Breakdown, Check, Claim, Section, Table
+
+BOUNDARY = "，。；！？：、,;!?\n"
+SENTENCE_END = "。！？!?\n"
+CONNECTORS = re.compile(r"^(?:其中|包括|分别是|分别为|以及|及|和|与|并|另有|另|含|主要有|有|共|发布|公开)+")
+TABLE3_OUTCOME_ROWS = {
+    "granted": ("granted",),
+    "partially_granted": ("partially_granted",),
+    "granted+partially_granted": ("granted", "partially_granted"),
+    "denied": tuple(r for r in rules.TABLE3_ROWS if r.startswith("denied_")),
+    "unavailable": ("unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear"),
+    "unavailable_not_held": ("unavailable_not_held",),
+    "rejected": tuple(r for r in rules.TABLE3_ROWS if r.startswith("rejected_")),
+    "other": ("other_no_correction", "other_no_fee", "other_other"),
+}
+TABLE3_METRIC_ROWS = {
+    "requests_received": "new_received",
+    "requests_completed": "total_processed",
+    "requests_carried_in": "carried_over",
+    "requests_carried_over": "carried_forward",
+}
+
+
+@dataclass(frozen=True)
+class NumberMatch:
+    start: int  # the number (with approximation words) starts here
+    end: int  # …and its unit ends here
+    value: float
+    unit: str
+    approx: bool
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def number_pattern() -> re.Pattern:
+    n = rules.load("numerals")
+    units = "|".join(re.escape(u) for u in sorted(n["units"], key=len, reverse=True))
+    money = "|".join(re.escape(u) for u in n["money_units"] if u != "元")
+    before = "|".join(re.escape(w) for w in sorted(n["approx_before"], key=len, reverse=True))
+    after_n = "|".join(re.escape(w) for w in n["approx_after_number"])
+    after_u = "|".join(re.escape(w) for w in n["approx_after_unit"])
+    chinese = "".join(list(n["digits"]) + list(n["scales"]) + list(n["multipliers"]))
+    return re.compile(
+        rf"(?P<before>(?:{before})\s*)?"
+        rf"(?:(?<![\d.,])(?P<arabic>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.]|,\d)|(?P<chinese>[{chinese}]+))"
+        rf"\s*(?:(?P<money>{money})|(?P<mult>[万亿])?(?P<after_n>{after_n})?\s*(?P<unit>{units}))"
+        rf"(?P<after_u>{after_u})?"
+    )
+
+
+def chinese_value(text: str) -> Optional[int]:
+    n = rules.load("numerals")
+    digits, scales, mults = n["digits"], n["scales"], n["multipliers"]
+    total = section = number = 0
+    for ch in text:
+        if ch in digits:
+            number = digits[ch]
+        elif ch in scales:
+            section += (number or 1) * scales[ch]
+            number = 0
+        elif ch in mults:
+            total = (total + section + number) * mults[ch]
+            section = number = 0
+        else:
+            return None
+    return total + section + number
+
+
+def find_numbers(text: str) -> list[NumberMatch]:
+    n = rules.load("numerals")
+    blocked = blocked_spans(text)
+    out = []
+    for m in number_pattern().finditer(text):
+        start = m.start("arabic") if m.group("arabic") else m.start("chinese")
+        if any(a <= start < b for a, b in blocked):
+            continue
+        if m.group("arabic"):
+            value = float(m.group("arabic").replace(",", ""))
+        else:
+            digits = m.group("chinese")
+            if start > 0 and text[start - 1] in n["word_before"]:
+                continue
+            if len(digits) == 1 and digits in n["multipliers"]:
+                continue
+            v = chinese_value(digits)
+            if v is None:
+                continue
+            value = float(v)
+        unit = m.group("money") or m.group("unit")
+        if m.group("mult"):
+            value *= n["multipliers"][m.group("mult")]
+        approx = bool(m.group("before") or m.group("after_n") or m.group("after_u"))
+        value = int(value) if value.is_integer() else value
+        end = m.end() if m.group("after_u") != "多" else m.end("after_u")
+        out.append(NumberMatch(m.start() if m.group("before") else start, end, value, unit, approx))
+    return out
+
+
+def blocked_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for phrase in rules.load("numerals")["not_claims"]:
+        for m in re.finditer(re.escape(phrase), text):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+# --- classification ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Context:
+    left: str  # clause text before the number
+    right: str  # clause text after the unit
+    clause_start: int
+    clause_end: int
+
+
+def context(text: str, match: NumberMatch, previous_end: int) -> Context:
+    i = match.start
+    while i > previous_end and text[i - 1] not in BOUNDARY:
+        i -= 1
+    j = match.end
+    while j < len(text) and text[j] not in BOUNDARY:
+        j += 1
+    return Context(text[i:match.start], text[match.end:j], i, j)
+
+
+def classify(ctx: Context, match: NumberMatch) -> tuple[str, Optional[str], Optional[str], bool]:
+    """(metric, qualifier, forced status, decided by words right of the number)."""
+    data = rules.load("metrics")
+    clause = ctx.left + ctx.right
+    for rule in data["rule"]:
+        if "units" in rule and match.unit not in rule["units"]:
+            continue
+        if rule.get("qualifier_from") == "rate":
+            rate = re.search(r"([\u4e00-\u9fff]{1,6}率)[为是达到]*\s*$", ctx.left)
+            if not rate:
+                continue
+            return rule["metric"], rate.group(1), rule.get("status"), False
+        hit_left = any(w in ctx.left for w in rule.get("left", ()))
+        hit_clause = any(w in clause for w in rule.get("clause", ()))
+        if not (hit_left or hit_clause):
+            continue
+        if any(w in ctx.left for w in rule.get("not_left", ())) or any(w in clause for w in rule.get("not_clause", ())):
+            continue
+        if "also" in rule and not any(w in clause for w in rule["also"]):
+            continue
+        qualifier = rule.get("qualifier")
+        if rule.get("qualifier_from") == "subset":
+            qualifier = next(w for w in rule["left"] if w in ctx.left)
+        right_decided = hit_clause and not any(w in ctx.left for w in rule.get("clause", ()))
+        return rule["metric"], qualifier, rule.get("status"), right_decided
+    return "other", None, None, False
+
+
+def channel_of(text: str) -> Optional[str]:
+    channels = rules.load("metrics")["channels"]
+    hits = [(text.rfind(word), len(word), name) for word, name in channels.items() if word in text]
+    if not hits:
+        return None
+    return max(hits)[2]
+
+
+# --- extraction ----------------------------------------------------------------------------
+
+def narrative_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the lines that are prose, not table rows (rows carry tab-separated cells)."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if "\t" not in line and line.strip():
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def extract_claims(section: str, text: str) -> tuple[list[Claim], list[Breakdown]]:
+    claims: list[Claim] = []
+    for lo, hi in narrative_spans(text):
+        line = text[lo:hi]
+        previous_end = 0
+        line_claims = []
+        for match in find_numbers(line):
+            ctx = context(line, match, previous_end)
+            previous_end = match.end
+            metric, qualifier, status, right = classify(ctx, match)
+            start = ctx.clause_start
+            while start < match.start and line[start] in " “”\"（(":
+                start += 1
+            end = ctx.clause_end if right else match.end
+            claim = Claim(line[start:end].strip(), metric, match.value, match.unit, match.approx, qualifier,
+                          section, (lo + start, lo + end))
+            if status:
+                claim.status = status
+            claim.cells = []
+            line_claims.append((claim, match, ctx))
+        line_claims += zero_claims(section, line, lo, {c.span for c, _, _ in line_claims})
+        claims.extend(c for c, _, _ in sorted(line_claims, key=lambda t: t[0].span))
+    breakdowns = find_breakdowns(section, text, claims)
+    for claim in claims:
+        if claim.metric == "active_disclosure":
+            channel = channel_of(text[claim.span[0]:claim.span[1]])
+            claim.metric = "active_disclosure_channel" if channel else "active_disclosure_total"
+            claim.qualifier = channel
+    return claims, breakdowns
+
+
+def zero_claims(section, line, offset, taken) -> list:
+    out = []
+    for rule in rules.load("metrics")["zero"]:
+        for m in re.finditer(rule["pattern"], line):
+            if any(a <= offset + m.start() < b for a, b in taken):
+                continue
+            for metric in rule["metrics"]:
+                claim = Claim(m.group(0), metric, 0, "件", False, None, section, (offset + m.start(), offset + m.end()))
+                out.append((claim, None, None))
+            taken = taken | {(offset + m.start(), offset + m.end())}
+    return out
+
+
+def find_breakdowns(section: str, text: str, claims: list[Claim]) -> list[Breakdown]:
+    """"共N条，其中A条、B条…": the claims after an opener word, same unit, up to the sentence end."""
+    opens = rules.load("metrics")["breakdown"]["opens"]
+    out = []
+    for n, total in enumerate(claims):
+        if total.approx or total.metric == "other" and total.qualifier:
+            continue
+        after = text[total.span[1]: total.span[1] + 12]
+        after = after.lstrip("，。,；; \n")
+        after = re.sub(r"^[^，。；\n]{0,6}?(?=" + "|".join(opens) + ")", "", after)
+        if not any(after.startswith(w) for w in opens):
+            continue
+        sentence_end = next((i for i in range(total.span[1] + 1, len(text))
+                             if text[i] in "。！？\n" and i > total.span[1] + 1), len(text))
+        if text[total.span[1]: total.span[1] + 2].strip().startswith("。"):
+            sentence_end = next((i for i in range(total.span[1] + 2, len(text)) if text[i] in "。！？\n"), len(text))
+        parts = []
+        for part in claims[n + 1:]:
+            if part.span[0] >= sentence_end or part.unit != total.unit:
+                break
+            parts.append(part)
+        if len(parts) < 2:
+            continue
+        relabel_parts(total, parts, text)
+        status = "consistent" if abs(sum(p.value for p in parts) - total.value) < 1e-6 else "inconsistent"
+        out.append(Breakdown(total.value, [p.value for p in parts], status,
+                             text[total.span[0]: parts[-1].span[1]], section, (total.span[0], parts[-1].span[1])))
+    return out
+
+
+def relabel_parts(total: Claim, parts: list[Claim], text: str):
+    """A breakdown of a disclosure count: the head is the total; parts are channels or categories."""
+    if total.metric not in ("active_disclosure", "active_disclosure_total", "active_disclosure_channel"):
+        return
+    total.metric = "active_disclosure_total"
+    total.qualifier = None
+    for part in parts:
+        if part.metric not in ("active_disclosure", "other"):
+            continue
+        label = text[part.span[0]:part.span[1]]
+        channel = channel_of(label)
+        if channel:
+            part.metric, part.qualifier = "active_disclosure_channel", channel
+        else:
+            head = re.sub(r"[\s\d.,，、]+.*$", "", CONNECTORS.sub("", label.strip()))
+            head = re.sub(r"(?:信息|类)$", "", head) if len(head) > 4 else head
+            part.metric, part.qualifier = "active_disclosure_category", head or None
+
+
+# --- claims against the tables -------------------------------------------------------------
+
+def cell_value(table: Optional[Table], row: str, col: int = 6) -> tuple[Optional[float], list[str]]:
+    """A row's 总计, or the sum of its applicant cells when 总计 is blank."""
+    if table is None or table.rows.get(row) is None:
+        return None, []
+    cells = table.rows[row]
+    if cells[col].value is not None:
+        return cells[col].value, [f"{table.key}.{row}.{rules.TABLE3_COLUMNS[col]}"]
+    parts = [c.value for c in cells[:6]]
+    if all(v is None for v in parts):
+        return None, []
+    return sum(v or 0 for v in parts), [f"{table.key}.{row}.{c}" for c in rules.TABLE3_COLUMNS[:6]]
+
+
+def counterpart(claim: Claim, tables: dict[str, Optional[Table]]) -> tuple[Optional[float], list[str], bool]:
+    """(table value, cells, has a counterpart at all)."""
+    t3, t4, t2 = tables.get("table3"), tables.get("table4"), tables.get("table2")
+    if claim.metric in TABLE3_METRIC_ROWS:
+        value, cells = cell_value(t3, TABLE3_METRIC_ROWS[claim.metric])
+        return value, cells, True
+    if claim.metric == "request_outcome" and claim.qualifier in TABLE3_OUTCOME_ROWS:
+        rows = TABLE3_OUTCOME_ROWS[claim.qualifier]
+        if claim.qualifier == "other" and t3 is not None and t3.rows.get("other_processing") is not None:
+            rows = ("other_processing",)
+        values, cells = [], []
+        for row in rows:
+            v, c = cell_value(t3, row)
+            values.append(v)
+            cells += c
+        if all(v is None for v in values):
+            return None, [], True
+        return sum(v or 0 for v in values), cells, True
+    if claim.metric in ("admin_review", "admin_litigation"):
+        groups = ("review",) if claim.metric == "admin_review" else ("litigation_direct", "litigation_after_review")
+        values, cells = [], []
+        for g in groups:
+            row = t4.rows.get(g) if t4 is not None else None
+            values.append(row[4].value if row is not None else None)
+            cells.append(f"table4.{g}.total")
+        if any(v is None for v in values):
+            return None, [], True
+        return sum(values), cells, True
+    if claim.metric in ("penalty", "licensing", "coercion"):
+        row = t2.rows.get(claim.metric) if t2 is not None else None
+        if row is None:
+            return None, [], True
+        cell = row[-1]  # 2021: the only column; 2019: 处理决定数量, the last
+        return cell.value, [f"table2.{claim.metric}"], True
+    return None, [], False
+
+
+def agrees(claim: Claim, table_value: float) -> bool:
+    if not claim.approx:
+        return abs(claim.value - table_value) < 1e-6
+    return claim.value * 0.9 <= table_value <= claim.value * 1.5
+
+
+def link_tables(claims: list[Claim], tables: dict[str, Optional[Table]]) -> None:
+    for claim in claims:
+        if claim.status == "no_counterpart" and claim.qualifier == "备案":
+            continue
+        value, cells, has = counterpart(claim, tables)
+        if not has:
+            claim.status = "no_counterpart"
+            continue
+        claim.table_value, claim.cells = value, cells
+        if value is None:
+            claim.status = "unverifiable"
+        else:
+            claim.status = "consistent" if agrees(claim, value) else "inconsistent"
+
+
+def claim_checks(claims: list[Claim], sums: list[Breakdown]) -> list[Check]:
+    compared = [c for c in claims if c.status in ("consistent", "inconsistent")]
+    bad = [c for c in compared if c.status == "inconsistent"]
+    if bad:
+        detail = "; ".join(f"«{c.text}» says {c.value:g} but the table has {c.table_value:g} ({' + '.join(c.cells)})"
+                           for c in bad)
+        check = Check("claims_vs_tables", "fail", detail, [cell for c in bad for cell in c.cells])
+    elif compared:
+        check = Check("claims_vs_tables", "pass", f"{len(compared)} claims agree with the tables", [])
+    else:
+        check = Check("claims_vs_tables", "unverifiable", "no claim with a table value to compare", [])
+    wrong = [s for s in sums if s.status == "inconsistent"]
+    if wrong:
+        detail = "; ".join(f"«{s.text[:40]}…» total {s.total:g} but parts add up to {sum(s.parts):g}" for s in wrong)
+        sums_check = Check("sums", "fail", detail, [f"sections.{s.section}[{s.span[0]}:{s.span[1]}]" for s in wrong])
+    elif sums:
+        sums_check = Check("sums", "pass", f"{len(sums)} breakdowns add up", [])
+    else:
+        sums_check = Check("sums", "unverifiable", "no breakdown stated", [])
+    return [check, sums_check]
+
+
+def read_claims(sections: dict[str, Optional[Section]], tables) -> tuple[list[Claim], list[Breakdown]]:
+    claims, sums = [], []
+    for key, section in sections.items():
+        if section is None:
+            continue
+        c, s = extract_claims(key, section.text)
+        claims += c
+        sums += s
+    link_tables(claims, tables)
+    return claims, sums
