@@ -28,6 +28,7 @@ TABLE3_OUTCOME_ROWS = {
     "rejected": tuple(r for r in rules.TABLE3_ROWS if r.startswith("rejected_")),
     "other": ("other_no_correction", "other_no_fee", "other_other"),
 }
+TABLE4_OUTCOME_COLUMNS = {"结果维持": 0, "维持": 0, "结果纠正": 1, "纠正": 1, "其他结果": 2, "尚未审结": 3}
 TABLE3_METRIC_ROWS = {
     "requests_received": "new_received",
     "requests_completed": "total_processed",
@@ -60,7 +61,7 @@ def number_pattern() -> re.Pattern:
         rf"(?P<before>(?:{before})\s*)?"
         rf"(?:(?<![\d.,])(?P<arabic>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.]|,\d)|(?P<chinese>[{chinese}]+))"
         rf"\s*(?:(?P<money>{money})|(?P<mult>[万亿])?(?P<after_n>{after_n})?\s*(?P<unit>{units}))"
-        rf"(?P<after_u>{after_u})?"
+        rf"(?:\s*(?P<after_u>{after_u}))?"
     )
 
 
@@ -90,6 +91,8 @@ def find_numbers(text: str) -> list[NumberMatch]:
         start = m.start("arabic") if m.group("arabic") else m.start("chinese")
         if any(a <= start < b for a, b in blocked):
             continue
+        if start > 0 and text[start - 1] == "第":
+            continue  # an ordinal: 第3期
         if m.group("arabic"):
             value = float(m.group("arabic").replace(",", ""))
         else:
@@ -128,6 +131,8 @@ class Context:
     right: str  # clause text after the unit
     clause_start: int
     clause_end: int
+    sentence_left: str  # the sentence up to the number ("截至2022年底，网站累计发布…")
+    sentence: str
 
 
 def context(text: str, match: NumberMatch, previous_end: int) -> Context:
@@ -137,7 +142,13 @@ def context(text: str, match: NumberMatch, previous_end: int) -> Context:
     j = match.end
     while j < len(text) and text[j] not in BOUNDARY:
         j += 1
-    return Context(text[i:match.start], text[match.end:j], i, j)
+    s = match.start
+    while s > 0 and text[s - 1] not in SENTENCE_END:
+        s -= 1
+    e = match.end
+    while e < len(text) and text[e] not in SENTENCE_END:
+        e += 1
+    return Context(text[i:match.start], text[match.end:j], i, j, text[s:match.start], text[s:e])
 
 
 def classify(ctx: Context, match: NumberMatch) -> tuple[str, Optional[str], Optional[str], bool]:
@@ -154,14 +165,19 @@ def classify(ctx: Context, match: NumberMatch) -> tuple[str, Optional[str], Opti
             return rule["metric"], rate.group(1), rule.get("status"), False
         hit_left = any(w in ctx.left for w in rule.get("left", ()))
         hit_clause = any(w in clause for w in rule.get("clause", ()))
-        if not (hit_left or hit_clause):
+        hit_sentence = any(re.search(p, ctx.sentence_left) for p in rule.get("sentence_re", ()))
+        if not (hit_left or hit_clause or hit_sentence):
             continue
         if any(w in ctx.left for w in rule.get("not_left", ())) or any(w in clause for w in rule.get("not_clause", ())):
             continue
+        if any(w in ctx.sentence for w in rule.get("not_sentence", ())):
+            continue
         if "also" in rule and not any(w in clause for w in rule["also"]):
             continue
+        if "sentence_also" in rule and not any(w in ctx.sentence for w in rule["sentence_also"]):
+            continue
         qualifier = rule.get("qualifier")
-        if rule.get("qualifier_from") == "subset":
+        if rule.get("qualifier_from") in ("subset", "left_word"):
             qualifier = next(w for w in rule["left"] if w in ctx.left)
         right_decided = hit_clause and not any(w in ctx.left for w in rule.get("clause", ()))
         return rule["metric"], qualifier, rule.get("status"), right_decided
@@ -233,41 +249,47 @@ def zero_claims(section, line, offset, taken) -> list:
 
 
 def find_breakdowns(section: str, text: str, claims: list[Claim]) -> list[Breakdown]:
-    """"共N条，其中A条、B条…": the claims after an opener word, same unit, up to the sentence end."""
+    """"共N条，其中A条、B条…": the claims after an opener word, up to the end of the sentence.
+
+    The parts of a disclosure count are relabelled (channels or categories) even when
+    there is only one ("其中政策文件21条"); a sum is reported for two parts or more in the
+    total's own unit.
+    """
     opens = rules.load("metrics")["breakdown"]["opens"]
+    opener = re.compile(r"^[，。,；; \n]*[^，。；\n]{0,6}?(?:" + "|".join(map(re.escape, opens)) + ")")
     out = []
     for n, total in enumerate(claims):
-        if total.approx or total.metric == "other" and total.qualifier:
+        if total.metric == "other" and total.qualifier:
             continue
-        after = text[total.span[1]: total.span[1] + 12]
-        after = after.lstrip("，。,；; \n")
-        after = re.sub(r"^[^，。；\n]{0,6}?(?=" + "|".join(opens) + ")", "", after)
-        if not any(after.startswith(w) for w in opens):
+        if not opener.match(text[total.span[1]: total.span[1] + 14]):
             continue
-        sentence_end = next((i for i in range(total.span[1] + 1, len(text))
-                             if text[i] in "。！？\n" and i > total.span[1] + 1), len(text))
-        if text[total.span[1]: total.span[1] + 2].strip().startswith("。"):
-            sentence_end = next((i for i in range(total.span[1] + 2, len(text)) if text[i] in "。！？\n"), len(text))
-        parts = []
-        for part in claims[n + 1:]:
-            if part.span[0] >= sentence_end or part.unit != total.unit:
-                break
-            parts.append(part)
-        if len(parts) < 2:
+        start = total.span[1] + 1 if text[total.span[1]: total.span[1] + 1] == "。" else total.span[1]
+        sentence_end = next((i for i in range(start, len(text)) if text[i] in SENTENCE_END), len(text))
+        parts = [p for p in claims[n + 1:] if p.span[0] < sentence_end]
+        parts = parts[: next((i for i, p in enumerate(parts) if p.metric not in
+                              ("other", "active_disclosure", "active_disclosure_total", total.metric)), len(parts))]
+        if not parts:
             continue
         relabel_parts(total, parts, text)
-        status = "consistent" if abs(sum(p.value for p in parts) - total.value) < 1e-6 else "inconsistent"
+        same_unit = [p for p in parts if p.unit == total.unit]
+        if len(same_unit) < 2 or len(same_unit) != len(parts):
+            continue
+        parts_sum = sum(p.value for p in parts)
+        if total.approx or any(p.approx for p in parts):
+            status = "consistent" if parts_sum <= total.value * 1.1 else "inconsistent"
+        else:
+            status = "consistent" if abs(parts_sum - total.value) < 1e-6 else "inconsistent"
         out.append(Breakdown(total.value, [p.value for p in parts], status,
                              text[total.span[0]: parts[-1].span[1]], section, (total.span[0], parts[-1].span[1])))
     return out
 
 
 def relabel_parts(total: Claim, parts: list[Claim], text: str):
-    """A breakdown of a disclosure count: the head is the total; parts are channels or categories."""
+    """A breakdown of a disclosure count: parts are channels or categories; the head is the total,
+    unless it names a channel and its parts are channels too (政务新媒体 2360 条，其中微信…)."""
     if total.metric not in ("active_disclosure", "active_disclosure_total", "active_disclosure_channel"):
         return
-    total.metric = "active_disclosure_total"
-    total.qualifier = None
+    labelled = []
     for part in parts:
         if part.metric not in ("active_disclosure", "other"):
             continue
@@ -279,6 +301,13 @@ def relabel_parts(total: Claim, parts: list[Claim], text: str):
             head = re.sub(r"[\s\d.,，、]+.*$", "", CONNECTORS.sub("", label.strip()))
             head = re.sub(r"(?:信息|类)$", "", head) if len(head) > 4 else head
             part.metric, part.qualifier = "active_disclosure_category", head or None
+        labelled.append(part)
+    head_channel = channel_of(text[total.span[0]:total.span[1]])
+    if head_channel and labelled and all(p.metric == "active_disclosure_channel" for p in labelled) \
+            and not any(w in text[total.span[0]:total.span[1]] for w in rules.load("metrics")["breakdown"]["total_words"][1:]):
+        total.metric, total.qualifier = "active_disclosure_channel", head_channel
+    else:
+        total.metric, total.qualifier = "active_disclosure_total", None
 
 
 # --- claims against the tables -------------------------------------------------------------
@@ -316,11 +345,12 @@ def counterpart(claim: Claim, tables: dict[str, Optional[Table]]) -> tuple[Optio
         return sum(v or 0 for v in values), cells, True
     if claim.metric in ("admin_review", "admin_litigation"):
         groups = ("review",) if claim.metric == "admin_review" else ("litigation_direct", "litigation_after_review")
+        col = TABLE4_OUTCOME_COLUMNS.get(claim.qualifier, 4)
         values, cells = [], []
         for g in groups:
             row = t4.rows.get(g) if t4 is not None else None
-            values.append(row[4].value if row is not None else None)
-            cells.append(f"table4.{g}.total")
+            values.append(row[col].value if row is not None else None)
+            cells.append(f"table4.{g}.{rules.TABLE4_COLUMNS[col]}")
         if any(v is None for v in values):
             return None, [], True
         return sum(values), cells, True
