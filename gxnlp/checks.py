@@ -38,8 +38,7 @@ class Equation:
     def describe(self) -> str:
         lhs, rhs = total(self.left), total(self.right)
         blanks = [t.name for t in self.left + self.right if t.value is None]
-        text = f"{self.label}: {side(self.left)} = {fmt(lhs)} but {side(self.right)} = {fmt(rhs)} " \
-               f"(difference {fmt(lhs - rhs)})"
+        text = f"{self.label}: {side(self.left)} but {side(self.right)} (difference {fmt(lhs - rhs)})"
         if blanks:
             text += f"; blank cells counted as 0: {', '.join(blanks)}"
         return text
@@ -59,8 +58,8 @@ def fmt(x: float) -> str:
 
 def side(terms) -> str:
     if len(terms) == 1:
-        return f"{terms[0].name} {fmt(terms[0].value) if terms[0].value is not None else 'blank'}"
-    return " + ".join(fmt(t.value) if t.value is not None else "blank" for t in terms)
+        return f"{terms[0].name} = {fmt(terms[0].value) if terms[0].value is not None else 'blank'}"
+    return " + ".join(fmt(t.value) if t.value is not None else "blank" for t in terms) + f" = {fmt(total(terms))}"
 
 
 def summarise(check_id: str, equations: list[Equation], nothing: str) -> Check:
@@ -174,4 +173,105 @@ def table_checks(sections, tables) -> list[Check]:
         t4_totals(tables.get("table4")),
         sections_complete(sections),
         tables_complete(tables),
+    ]
+
+
+# --- report-level checks beyond arithmetic ---------------------------------------------------
+
+SECTION_NUMERALS = dict(zip(rules.SECTION_KEYS, "一二三四五六"))
+
+
+def year_consistent(year_sources: dict) -> Check:
+    """The year of the title, of the statistics period and of the narrative should be one year."""
+    stated = {k: v for k, v in year_sources.items() if v is not None}
+    if len(stated) < 2:
+        return Check("year_consistent", "unverifiable", f"only {', '.join(stated) or 'no source'} states the year", [])
+    if len(set(stated.values())) == 1:
+        return Check("year_consistent", "pass", f"{', '.join(stated)} agree on {next(iter(stated.values()))}", [])
+    detail = "; ".join(f"{k} says {v}" for k, v in stated.items())
+    return Check("year_consistent", "fail", detail, [f"meta.year.{k.replace(' ', '_')}" for k in stated])
+
+
+def section_numbering(sections: dict[str, Optional[Section]]) -> Check:
+    """Headings carry the template's numerals: a "六、存在的主要问题" or a missing 四 is reported."""
+    problems, cells = [], []
+    for key, section in sections.items():
+        if section is None:
+            problems.append(f"{SECTION_NUMERALS[key]}、 ({key}) is missing")
+            cells.append(f"sections.{key}")
+        elif section.number and section.number != SECTION_NUMERALS[key] and not section.number.isdigit():
+            problems.append(f"«{section.heading}» is numbered {section.number} where the template has "
+                            f"{SECTION_NUMERALS[key]}")
+            cells.append(f"sections.{key}")
+        elif section.number and section.number.isdigit() and int(section.number) != rules.SECTION_KEYS.index(key) + 1:
+            problems.append(f"«{section.heading}» is numbered {section.number} where the template has "
+                            f"{rules.SECTION_KEYS.index(key) + 1}")
+            cells.append(f"sections.{key}")
+    if problems:
+        return Check("section_numbering", "fail", "; ".join(problems), cells)
+    return Check("section_numbering", "pass", "sections numbered as in the template", [])
+
+
+def sections_empty(sections: dict[str, Optional[Section]]) -> Check:
+    empty = [k for k, s in sections.items() if s is not None and not s.text.strip()]
+    if empty:
+        return Check("sections_empty", "fail", f"heading with no text: {', '.join(empty)}",
+                     [f"sections.{k}" for k in empty])
+    if all(s is None for s in sections.values()):
+        return Check("sections_empty", "unverifiable", "no section found", [])
+    return Check("sections_empty", "pass", "every section present has text", [])
+
+
+def blank_cells(tables: dict[str, Optional[Table]]) -> Check:
+    """Blank cells where the template asks for a number (0 when there is nothing to report)."""
+    blank, slash, cells = 0, 0, []
+    for name, table in tables.items():
+        if table is None:
+            continue
+        for key, row in table.rows.items():
+            for i, cell in enumerate(row or []):
+                if cell.value is None and cell.loc is not None:
+                    slash += cell.raw.strip() not in ("",)
+                    blank += cell.raw.strip() == ""
+                    column = rules.TABLE3_COLUMNS[i] if name == "table3" else (
+                        rules.TABLE4_COLUMNS[i] if name == "table4" else str(i))
+                    cells.append(f"{name}.{key}.{column}")
+    if not cells:
+        if all(t is None for t in tables.values()):
+            return Check("blank_cells", "unverifiable", "no table", [])
+        return Check("blank_cells", "pass", "every printed cell holds a number", [])
+    return Check("blank_cells", "fail", f"{blank} empty cells and {slash} cells marked '/', '-', '—' or '无'", cells)
+
+
+def fees_consistent(sections: dict[str, Optional[Section]], claims, none_words) -> Check:
+    """Information-processing fees stated anywhere agree with section 六 (its required statement)."""
+    fee_claims = [c for c in claims if c.metric == "fee" and c.unit in ("元", "万元")
+                  and any(w in c.text for w in ("处理费",))]
+    other = sections.get("other")
+    other_text = other.text if other is not None else ""
+    says_none = any(w in other_text for w in none_words)
+    collected = [c for c in fee_claims if c.value > 0]
+    in_six = [c for c in collected if c.section == "other"]
+    elsewhere = [c for c in collected if c.section != "other"]
+    if elsewhere and says_none and not in_six:
+        c = elsewhere[0]
+        return Check("fees_consistent", "fail",
+                     f"section {c.section} says «{c.text}» but section 六 says no information-processing fee was "
+                     f"collected", [f"sections.{c.section}", "sections.other"])
+    if elsewhere and in_six and {round(c.value, 4) for c in elsewhere} != {round(c.value, 4) for c in in_six}:
+        return Check("fees_consistent", "fail",
+                     f"«{elsewhere[0].text}» ≠ «{in_six[0].text}» in section 六",
+                     [f"sections.{elsewhere[0].section}", "sections.other"])
+    if fee_claims or says_none:
+        return Check("fees_consistent", "pass", "fee statements agree", [])
+    return Check("fees_consistent", "unverifiable", "no statement on information-processing fees", [])
+
+
+def report_checks(meta, sections, tables, claims) -> list[Check]:
+    return [
+        year_consistent(meta.year_sources),
+        section_numbering(sections),
+        sections_empty(sections),
+        blank_cells(tables),
+        fees_consistent(sections, claims, rules.load("metrics")["fees"]["none_words"]),
     ]

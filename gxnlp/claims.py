@@ -29,6 +29,8 @@ TABLE3_OUTCOME_ROWS = {
     "other": ("other_no_correction", "other_no_fee", "other_other"),
 }
 TABLE4_OUTCOME_COLUMNS = {"结果维持": 0, "维持": 0, "结果纠正": 1, "纠正": 1, "其他结果": 2, "尚未审结": 3}
+TABLE4_LITIGATION_GROUPS = {"未经复议直接起诉": ("litigation_direct",), "直接起诉": ("litigation_direct",),
+                            "复议后起诉": ("litigation_after_review",), "经复议后起诉": ("litigation_after_review",)}
 TABLE3_METRIC_ROWS = {
     "requests_received": "new_received",
     "requests_completed": "total_processed",
@@ -344,7 +346,8 @@ def counterpart(claim: Claim, tables: dict[str, Optional[Table]]) -> tuple[Optio
             return None, [], True
         return sum(v or 0 for v in values), cells, True
     if claim.metric in ("admin_review", "admin_litigation"):
-        groups = ("review",) if claim.metric == "admin_review" else ("litigation_direct", "litigation_after_review")
+        groups = ("review",) if claim.metric == "admin_review" else \
+            TABLE4_LITIGATION_GROUPS.get(claim.qualifier, ("litigation_direct", "litigation_after_review"))
         col = TABLE4_OUTCOME_COLUMNS.get(claim.qualifier, 4)
         values, cells = [], []
         for g in groups:

@@ -146,6 +146,7 @@ class Meta:
     agency: Optional[str] = None
     year: Optional[int] = None
     level: Optional[str] = None
+    year_sources: dict = field(default_factory=dict)  # title / statistics period / narrative → year
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator, Union
 
-from .checks import table_checks
+from .checks import report_checks, table_checks
 from .claims import claim_checks, read_claims
 from .errors import GxnlpError
 from .load import load
@@ -35,7 +35,8 @@ def build_report(doc, settings: ParseSettings) -> Report:
         warnings=[*doc.warnings, *section_warnings, *tables.warnings], document=doc,
     )
     report.claims, report.sums = read_claims(sections, tables.tables)
-    report.checks = table_checks(sections, tables.tables) + claim_checks(report.claims, report.sums)
+    report.checks = (table_checks(sections, tables.tables) + claim_checks(report.claims, report.sums)
+                     + report_checks(meta, sections, tables.tables, report.claims))
     return report
 
 

@@ -184,21 +184,22 @@ def agency_from_body(text: str) -> Optional[str]:
     return name if count >= 2 else None
 
 
-def find_year(title: Optional[str], lines: list[Line], sections) -> Optional[int]:
-    if title:
-        m = YEAR.search(compact(title))
-        if m:
-            return int(m.group(1))
-    text = "\n".join(line.text for line in lines)
-    m = PERIOD.search(text)
-    if m:
-        return int(m.group(1))
+def year_evidence(title: Optional[str], lines: list[Line], sections) -> dict[str, Optional[int]]:
+    """The year as the title, the statistics period and the narrative each state it."""
+    title_year = YEAR.search(compact(title)) if title else None
+    period = PERIOD.search("\n".join(line.text for line in lines))
     overview = sections.get("overview")
-    body = overview.text if overview else text
+    body = overview.text if overview else "\n".join(line.text for line in lines)
     years = Counter(int(y) for y in YEAR.findall(body))
-    if years:
-        return years.most_common(1)[0][0]
-    return None
+    return {
+        "title": int(title_year.group(1)) if title_year else None,
+        "statistics period": int(period.group(1)) if period else None,
+        "narrative": years.most_common(1)[0][0] if years else None,
+    }
+
+
+def find_year(evidence: dict[str, Optional[int]]) -> Optional[int]:
+    return next((y for y in evidence.values() if y is not None), None)
 
 
 def find_level(agency: Optional[str], text: str) -> Optional[str]:
@@ -222,5 +223,6 @@ def read_meta(doc: Document, sections) -> Meta:
     title = find_title(doc.lines, sections)
     text = doc.text
     agency = agency_from_title(title) or agency_from_signature(doc.lines) or agency_from_body(text)
-    year = find_year(title, doc.lines, sections)
-    return Meta(title=title, agency=agency, year=year, level=find_level(agency, text))
+    evidence = year_evidence(title, doc.lines, sections)
+    return Meta(title=title, agency=agency, year=find_year(evidence), level=find_level(agency, text),
+                year_sources=evidence)

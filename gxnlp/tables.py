@@ -286,8 +286,16 @@ def header_positions(header_rows: list[Row], column_labels: dict, columns: list[
 
 
 def is_header_row(row: Row, words) -> bool:
+    """No numbers, and a cell that is a header word (short words must match whole: "其他" is not
+    "其他法律行政法规禁止公开", a row label whose cells may all be blank)."""
     kinds = [cell_kind(t) for t in row.texts]
-    return "number" not in kinds and any(matches_any(t, words) for t in row.texts if t)
+    if "number" in kinds:
+        return False
+    for text in row.texts:
+        flat = normalise_label(text)
+        if flat and any(flat == w or (len(w) >= 4 and w in flat) for w in words):
+            return True
+    return False
 
 
 # --- table 3 -------------------------------------------------------------------------------
