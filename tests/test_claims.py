@@ -1,0 +1,117 @@
+"""Claims: numerals, metrics, breakdowns and the claim ↔ table comparison."""
+import json
+
+import pytest
+
+import gxnlp
+from gxnlp.claims import chinese_value, extract_claims, find_numbers, link_tables
+from conftest import ROOT, SEEDS, TRUTH, load_truth, score
+
+CORPUS = [json.loads(line) for line in (ROOT / "corpora" / "claims" / "constructed.jsonl").open(encoding="utf-8")]
+
+
+def as_multiset(claims):
+    return sorted((c["metric"], float(c["value"]), bool(c["approx"])) for c in claims)
+
+
+def test_constructed_claim_sentences_at_least_95_percent_exact():
+    """Each sentence must yield exactly its expected (metric, value, approx) claims, no more, no fewer."""
+    exact = 0
+    for row in CORPUS:
+        got, _ = extract_claims(row["section"], row["text"])
+        got = [{"metric": c.metric, "value": c.value, "approx": c.approx} for c in got]
+        exact += as_multiset(got) == as_multiset(row["claims"])
+    assert len(CORPUS) >= 80
+    assert exact / len(CORPUS) >= 0.95, f"{exact}/{len(CORPUS)}"
+
+
+@pytest.mark.parametrize("text,value", [("一百二十三", 123), ("四十", 40), ("两", 2), ("十", 10), ("三千零五", 3005),
+                                        ("十四万", 140000), ("二十一", 21), ("两千", 2000)])
+def test_chinese_numerals(text, value):
+    assert chinese_value(text) == value
+
+
+@pytest.mark.parametrize("text,value,unit,approx", [
+    ("主动公开信息1,234条", 1234, "条", False),
+    ("收费393.25万元", 393.25, "万元", False),
+    ("发布信息1.2万条", 12000, "条", False),
+    ("累计14万余条", 140000, "条", True),
+    ("公开四十余条", 40, "条", True),
+    ("指定两名工作人员", 2, "名", False),
+    ("受理业务约 2200 宗", 2200, "宗", True),
+    ("开展培训十余次", 10, "次", True),
+    ("答复率为 100%", 100, "%", False),
+    ("超过 3,000 条", 3000, "条", True),
+    ("20 件左右", 20, "件", True),
+])
+def test_number_forms(text, value, unit, approx):
+    [m] = find_numbers(text)
+    assert (m.value, m.unit, m.approx) == (value, unit, approx)
+
+
+@pytest.mark.parametrize("text", [
+    "2022年1月1日至2022年12月31日", "根据国办公开办函〔2021〕30号文件", "咨询电话020-84123456", "邮编510000",
+    "一是加强培训", "（一）主动公开情况", "推进一网通办", "落实三审三校制度", "开通12345热线",
+    "危及“三安全一稳定”", "提供24小时自助服务", "在第3期《区政府公报》刊发", "办理一件事一次办",
+])
+def test_not_claims(text):
+    assert find_numbers(text) == []
+
+
+def parse_with_narrative(tmp_path, narrative: str, seed="004_fb0ef49ef4128532"):
+    """A seed report with one narrative sentence added to its overview."""
+    text = (SEEDS / f"{seed}.txt").read_text(encoding="utf-8")
+    text = text.replace("一、总体情况\n", f"一、总体情况\n\n{narrative}\n", 1)
+    path = tmp_path / f"{seed}.txt"
+    path.write_text(text, encoding="utf-8")
+    return gxnlp.parse(path)
+
+
+def test_group_outcome_differs_from_table_rows(tmp_path):
+    # seed 004's table3: granted 4 + partially granted 1 = 5
+    report = parse_with_narrative(tmp_path, "全年予以公开及部分公开共7件。")
+    claim = next(c for c in report.claims if c.metric == "request_outcome")
+    assert claim.qualifier == "granted+partially_granted"
+    assert claim.status == "inconsistent" and claim.value == 7 and claim.table_value == 5
+    assert claim.cells == ["table3.granted.total", "table3.partially_granted.total"]
+    check = report.check("claims_vs_tables")
+    assert check.status == "fail" and "table3.granted.total" in check.cells and "7" in check.detail
+
+
+def test_group_outcome_matching_table_is_consistent(tmp_path):
+    report = parse_with_narrative(tmp_path, "全年予以公开及部分公开共5件，不予公开0件。")
+    statuses = {c.qualifier: c.status for c in report.claims if c.metric == "request_outcome"}
+    assert statuses == {"granted+partially_granted": "consistent", "denied": "consistent"}
+
+
+def test_blank_total_cells_are_summed_from_applicants(tmp_path):
+    # seed 004's rejected rows print six zeros and a blank 总计
+    report = parse_with_narrative(tmp_path, "不予处理0件。")
+    claim = next(c for c in report.claims if c.qualifier == "rejected")
+    assert claim.status == "consistent" and claim.table_value == 0
+    assert "table3.rejected_petition.natural_person" in claim.cells
+
+
+@pytest.mark.parametrize("sentence,metric", [
+    ("历年累计主动公开政府信息12,000条。", "cumulative"),
+    ("全年办理备案的复议案件3件。", "admin_review"),
+])
+def test_cumulative_and_filed_only_figures_have_no_counterpart(tmp_path, sentence, metric):
+    report = parse_with_narrative(tmp_path, sentence)
+    claim = next(c for c in report.claims if c.metric == metric)
+    assert claim.status == "no_counterpart"
+    assert report.check("claims_vs_tables").status != "fail"
+
+
+def test_breakdown_that_does_not_add_up(tmp_path):
+    report = parse_with_narrative(tmp_path, "全年主动公开政府信息100条，其中政策文件30条、工作动态60条。")
+    [s] = [s for s in report.sums if s.total == 100]
+    assert s.parts == [30, 60] and s.status == "inconsistent"
+    assert report.check("sums").status == "fail"
+
+
+def test_seed_claims_and_sums_score_perfectly(seed_paths):
+    for path in seed_paths:
+        ratios, misses = score(gxnlp.parse(path).to_dict(), load_truth(TRUTH / f"{path.stem}.json"))
+        for field in ("claims_recall", "claims_precision", "claim_status", "sums"):
+            assert ratios.get(field, 1.0) == 1.0, (path.name, field, misses)
