@@ -11,6 +11,7 @@ import codecs
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -364,14 +365,13 @@ def safe_span(value) -> int:
 # --- PDF ---------------------------------------------------------------------------------
 
 def read_pdf(data: bytes, source: str, settings: ParseSettings) -> Document:
-    """pypdfium2 text for every page; pdfplumber's geometry only on pages that hold a table."""
+    """pypdfium2 for the text of every page; pdfplumber's geometry only on pages that hold a table."""
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
-        message = str(e).lower()
-        if "password" in message:
+        if "password" in str(e).lower():
             raise LoadError(source, "encrypted PDF (password required)") from e
         raise LoadError(source, f"damaged or truncated PDF ({e})") from e
     try:
@@ -380,73 +380,101 @@ def read_pdf(data: bytes, source: str, settings: ParseSettings) -> Document:
             raise LoadError(source, "PDF has no pages")
         if n_pages > settings.max_pdf_pages:
             raise LoadError(source, f"too many pages for a report ({n_pages}; the limit is {settings.max_pdf_pages})")
-        page_texts = []
-        for i in range(n_pages):
-            page = pdf[i]
-            textpage = page.get_textpage()
-            page_texts.append(textpage.get_text_bounded())
-            textpage.close()
-            page.close()
-    finally:
-        pdf.close()
-    if sum(cjk_count(t) + sum(ch.isalnum() for ch in t) for t in page_texts) < 20:
-        raise ScannedPDFError(source, "no text layer (scanned image?)")
-    table_pages = [i for i, t in enumerate(page_texts) if table_page_pattern().search(t)]
-    lines: list[Line] = []
-    plumbed = {}
-    if table_pages:
-        plumbed = pdf_table_pages(data, source, table_pages)
-    for i, text in enumerate(page_texts):
-        if i in plumbed:
-            for line in plumbed[i]:
+        page_texts = [pdfium_text(pdf, i) for i in range(n_pages)]
+        if sum(cjk_count(t) + sum(ch.isalnum() for ch in t) for t in page_texts) < 20:
+            raise ScannedPDFError(source, "no text layer (scanned image?)")
+        markers = table_page_pattern()
+        table_pages = [i for i, t in enumerate(page_texts) if markers.search(t)]
+        tables = pdf_tables(data, source, table_pages) if table_pages else {}
+        lines: list[Line] = []
+        for i, text in enumerate(page_texts):
+            if i in tables:
+                page_lines = merge_bands(pdf, i, tables[i])
+            else:
+                page_lines = [Line(raw, Loc(page=i + 1)) for raw in split_lines(text)]
+            for line in page_lines:
                 lines.append(Line(line.text, Loc(line=len(lines) + 1, page=i + 1, table=line.loc.table,
                                                  row=line.loc.row, bbox=line.loc.bbox), line.cells))
-        else:
-            for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-                lines.append(Line(raw, Loc(line=len(lines) + 1, page=i + 1), None))
+    finally:
+        pdf.close()
     return Document(source, "pdf", lines, pages=n_pages)
+
+
+def split_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def pdfium_text(pdf, index: int, box: tuple[float, float, float, float] | None = None) -> str:
+    """Text of a page, or of a box (left, top, right, bottom, in pdfplumber's top-down coordinates)."""
+    page = pdf[index]
+    textpage = page.get_textpage()
+    try:
+        if box is None:
+            return textpage.get_text_bounded()
+        height = page.get_height()
+        left, top, right, bottom = box
+        return textpage.get_text_bounded(left=left, bottom=height - bottom, right=right, top=height - top)
+    finally:
+        textpage.close()
+        page.close()
 
 
 @lru_cache(maxsize=1)
 def table_page_pattern() -> re.Pattern:
     """A page needs pdfplumber's geometry only if it prints a standard table's header words."""
-    rows = rules.load("table_rows")
-    words = [w for t in ("table2", "table3", "table4") for w in rows[t]["header_words"]]
+    words = rules.load("table_rows")["page_markers"]
     return re.compile("|".join(re.escape(w) for w in words))
 
 
-def pdf_table_pages(data: bytes, source: str, pages: list[int]) -> dict[int, list[Line]]:
+@dataclass
+class PdfTable:
+    bbox: tuple[float, float, float, float]
+    rows: list[Line]
+
+
+def pdf_tables(data: bytes, source: str, pages: list[int]) -> dict[int, tuple[float, float, list[PdfTable]]]:
+    """Ruled tables of the given pages: (page width, height, tables) by page index."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
 
-    out: dict[int, list[Line]] = {}
+    out = {}
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             table_index = 0
             for i in pages:
                 page = pdf.pages[i]
-                tables = page.find_tables()
-                if not tables:
-                    continue
-                items: list[tuple[float, Line]] = []
-                boxes = [t.bbox for t in tables]
-                outside = page.filter(lambda obj: obj.get("object_type") != "char" or not any(
-                    b[0] <= (obj["x0"] + obj["x1"]) / 2 <= b[2] and b[1] <= (obj["top"] + obj["bottom"]) / 2 <= b[3]
-                    for b in boxes))
-                for word_line in outside.extract_text_lines(layout=False, strip=True):
-                    items.append((word_line["top"], Line(word_line["text"], Loc(page=i + 1), None)))
-                for table in tables:
+                found = []
+                for table in page.find_tables():
+                    rows = []
                     for r, (row, cells) in enumerate(zip(table.rows, table.extract())):
                         cells = tuple("".join((c or "").split("\n")).strip() for c in cells)
-                        items.append((row.bbox[1], Line("\t".join(cells), Loc(page=i + 1, table=table_index, row=r,
-                                                                             bbox=tuple(round(v, 1) for v in row.bbox)),
-                                                       cells)))
+                        rows.append(Line("\t".join(cells), Loc(page=i + 1, table=table_index, row=r,
+                                                               bbox=tuple(round(v, 1) for v in row.bbox)), cells))
+                    found.append(PdfTable(table.bbox, rows))
                     table_index += 1
-                items.sort(key=lambda item: item[0])
-                out[i] = [line for _, line in items]
-    except PDFSyntaxError as e:
+                if found:
+                    out[i] = (float(page.width), float(page.height), found)
+    except (PDFSyntaxError, PSException) as e:
         raise LoadError(source, f"damaged PDF ({e})") from e
     return out
+
+
+def merge_bands(pdf, index: int, page_tables: tuple[float, float, list[PdfTable]]) -> list[Line]:
+    """The page in reading order: pdfium text of the bands above, between and below the tables."""
+    width, height, tables = page_tables
+    tables = sorted(tables, key=lambda t: t.bbox[1])
+    lines: list[Line] = []
+    top = 0.0
+    for table in tables + [None]:
+        bottom = table.bbox[1] if table is not None else height
+        if bottom - top > 1:
+            text = pdfium_text(pdf, index, (0, top, width, bottom))
+            lines += [Line(raw, Loc(page=index + 1)) for raw in split_lines(text) if raw.strip()]
+        if table is not None:
+            lines += table.rows
+            top = max(top, table.bbox[3])
+    return lines
 
 
 def read_unsupported(data: bytes, source: str, settings: ParseSettings) -> Document:  # pragma: no cover

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import replace
-from functools import reduce
+from functools import lru_cache, reduce
 
 from .model import Document, Line
 
@@ -38,18 +38,19 @@ SENTENCE_END = "。！？；：:;!?）)”」》"
 MIN_WRAPPED_LINE = 20  # a line this long that stops mid-sentence was wrapped, not ended
 
 
+@lru_cache(maxsize=1)
+def fold_table() -> dict[int, str]:
+    table = {ord(k): v for k, v in FOLD_CHARS.items()}
+    for lo, hi in FOLD_RANGES:
+        for code in range(lo, hi + 1):
+            folded = unicodedata.normalize("NFKC", chr(code))
+            if folded != chr(code):
+                table[code] = folded
+    return table
+
+
 def fold_compat(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in FOLD_CHARS:
-            out.append(FOLD_CHARS[ch])
-            continue
-        code = ord(ch)
-        if any(lo <= code <= hi for lo, hi in FOLD_RANGES):
-            out.append(unicodedata.normalize("NFKC", ch))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(fold_table())
 
 
 def strip_artefacts(text: str) -> str:

@@ -104,6 +104,7 @@ def to_cell(raw: Optional[RawCell], column_unit: Optional[str] = None) -> Cell:
 
 # --- labels --------------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
 def normalise_label(text: str) -> str:
     t = re.sub(r"\s+", "", text)
     t = BRACKETED.sub("", t) if len(BRACKETED.sub("", t)) >= 2 else t
@@ -115,7 +116,9 @@ def normalise_label(text: str) -> str:
     return LABEL_NOISE.sub("", t)
 
 
+@lru_cache(maxsize=65536)
 def similarity(label: str, variant: str, exact: bool) -> float:
+    """1 for the same label; containment scaled by length; else difflib's ratio (cached: labels repeat)."""
     if not label:
         return 0.0
     if label == variant:
@@ -124,7 +127,8 @@ def similarity(label: str, variant: str, exact: bool) -> float:
         return 0.0
     if len(variant) >= 4 and (variant in label or label in variant) and min(len(label), len(variant)) >= 3:
         return 0.9 * min(len(label), len(variant)) / max(len(label), len(variant)) + 0.1
-    return SequenceMatcher(None, label, variant).ratio()
+    matcher = SequenceMatcher(None, label, variant)
+    return matcher.ratio() if matcher.real_quick_ratio() >= 0.5 and matcher.quick_ratio() >= 0.5 else 0.0
 
 
 def best_key(label_cells: list[str], candidates: dict, threshold: float,
@@ -134,6 +138,10 @@ def best_key(label_cells: list[str], candidates: dict, threshold: float,
     options = [normalise_label(c) for c in reversed(label_cells) if c.strip()]
     if len(label_cells) > 1:
         options.append(normalise_label("".join(label_cells)))
+    for option in options:  # fast path: a label printed exactly as the template has it
+        for key, spec in candidates.items():
+            if option in spec["labels"] and allowed(key, spec):
+                return key, 1.0, option
     for key, spec in candidates.items():
         if not allowed(key, spec):
             continue
@@ -142,8 +150,6 @@ def best_key(label_cells: list[str], candidates: dict, threshold: float,
                 score = similarity(option, variant, spec.get("exact", False))
                 if score > best[1]:
                     best = (key, score, option)
-            if best[1] == 1.0:
-                break
     return best if best[1] >= threshold else (None, best[1], best[2])
 
 
