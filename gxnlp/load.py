@@ -11,7 +11,7 @@ import codecs
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -385,7 +385,15 @@ def read_pdf(data: bytes, source: str, settings: ParseSettings) -> Document:
             raise ScannedPDFError(source, "no text layer (scanned image?)")
         markers = table_page_pattern()
         table_pages = [i for i, t in enumerate(page_texts) if markers.search(t)]
-        tables = pdf_tables(data, source, table_pages) if table_pages else {}
+        tables = {}
+        for i in table_pages:
+            found = pdfium_tables(pdf, i)
+            if found is not None:
+                tables[i] = found
+        slow = [i for i in table_pages if i not in tables]
+        if slow:  # ruling that is not drawn as plain lines: pdfplumber reads the page itself
+            tables.update(pdf_tables(data, source, slow))
+        number_tables(tables)
         lines: list[Line] = []
         for i, text in enumerate(page_texts):
             if i in tables:
@@ -394,10 +402,19 @@ def read_pdf(data: bytes, source: str, settings: ParseSettings) -> Document:
                 page_lines = [Line(raw, Loc(page=i + 1)) for raw in split_lines(text)]
             for line in page_lines:
                 lines.append(Line(line.text, Loc(line=len(lines) + 1, page=i + 1, table=line.loc.table,
-                                                 row=line.loc.row, bbox=line.loc.bbox), line.cells))
+                                                 row=line.loc.row, col=None, bbox=line.loc.bbox), line.cells))
     finally:
         pdf.close()
     return Document(source, "pdf", lines, pages=n_pages)
+
+
+def number_tables(tables: dict[int, tuple[float, float, list["PdfTable"]]]) -> None:
+    """Give every table of the document its index, in page order, for provenance."""
+    n = 0
+    for i in sorted(tables):
+        for table in tables[i][2]:
+            table.rows = [replace(line, loc=replace(line.loc, table=n)) for line in table.rows]
+            n += 1
 
 
 def split_lines(text: str) -> list[str]:
@@ -430,6 +447,64 @@ def table_page_pattern() -> re.Pattern:
 class PdfTable:
     bbox: tuple[float, float, float, float]
     rows: list[Line]
+
+
+RULE_WIDTH = 3.0  # a path object thinner than this (pt) is a ruling line
+CELL_INSET = 1.0  # shrink a cell's box before reading its text, so a neighbour's glyphs never bleed in
+
+
+def pdfium_tables(pdf, index: int):
+    """Ruled tables from pypdfium2's path objects, cut into cells by pdfplumber's own algorithm
+    (merge_edges → edges_to_intersections → intersections_to_cells → cells_to_tables): the same
+    cells as pdfplumber without pdfminer's parse of every glyph. None when no table is found."""
+    import pypdfium2.raw as pdfium_c
+    from pdfplumber import table as plumber_table
+
+    page = pdf[index]
+    try:
+        width, height = page.get_width(), page.get_height()
+        edges = []
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
+            left, bottom, right, top = obj.get_bounds()
+            x0, x1, y0, y1 = left, right, height - top, height - bottom
+            if y1 - y0 <= RULE_WIDTH < x1 - x0:
+                y = (y0 + y1) / 2
+                edges.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0,
+                              "orientation": "h", "object_type": "line"})
+            elif x1 - x0 <= RULE_WIDTH < y1 - y0:
+                x = (x0 + x1) / 2
+                edges.append({"x0": x, "x1": x, "top": y0, "bottom": y1, "width": 0, "height": y1 - y0,
+                              "orientation": "v", "object_type": "line"})
+        if not edges:
+            return None
+        edges = plumber_table.merge_edges(edges, 3, 3, 3, 3)
+        cells = plumber_table.intersections_to_cells(plumber_table.edges_to_intersections(edges, 3, 3))
+        groups = [g for g in plumber_table.cells_to_tables(cells) if len(g) >= 4]
+        if not groups:
+            return None
+        textpage = page.get_textpage()
+        try:
+            found = []
+            for group in sorted(groups, key=lambda g: min(c[1] for c in g)):
+                table = plumber_table.Table(None, group)
+                rows = []
+                for r, row in enumerate(table.rows):
+                    cells_text = tuple("" if box is None else cell_text(textpage, box, height) for box in row.cells)
+                    rows.append(Line("\t".join(cells_text), Loc(page=index + 1, row=r,
+                                                                bbox=tuple(round(v, 1) for v in row.bbox)), cells_text))
+                found.append(PdfTable(table.bbox, rows))
+        finally:
+            textpage.close()
+        return float(width), float(height), found
+    finally:
+        page.close()
+
+
+def cell_text(textpage, box, height: float) -> str:
+    x0, top, x1, bottom = box
+    text = textpage.get_text_bounded(left=x0 + CELL_INSET, bottom=height - bottom + CELL_INSET,
+                                     right=x1 - CELL_INSET, top=height - top - CELL_INSET)
+    return "".join(text.split())
 
 
 def pdf_tables(data: bytes, source: str, pages: list[int]) -> dict[int, tuple[float, float, list[PdfTable]]]:

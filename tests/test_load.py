@@ -128,3 +128,30 @@ def test_cli_batch_keeps_going_and_names_each_bad_file(tmp_path):
     errors = result.stderr.strip().splitlines()
     assert errors == [f"gxnlp: {empty}: empty file", f"gxnlp: {notzip}: not a valid .docx (not a zip archive)"]
     assert "Traceback" not in result.stderr
+
+
+def test_pdf_fast_table_path_reads_the_same_cells_as_pdfplumber():
+    """Table cells from pypdfium2 geometry + pdfplumber's cell algorithm equal pdfplumber's own reading."""
+    import pypdfium2 as pdfium
+
+    from gxnlp.load import pdf_tables, pdfium_tables
+
+    data = SEED_PDF.read_bytes()
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for page in range(len(pdf)):
+            fast = pdfium_tables(pdf, page)
+            slow = pdf_tables(data, str(SEED_PDF), [page]).get(page)
+            assert (fast is None) == (slow is None)
+            if fast is None:
+                continue
+            assert [[line.cells for line in t.rows] for t in fast[2]] == [[line.cells for line in t.rows] for t in slow[2]]
+    finally:
+        pdf.close()
+
+
+def test_pdf_cells_keep_page_box_and_table_index():
+    report = gxnlp.parse(SEED_PDF)
+    cell = report.to_dict()["provenance"]["tables"]["table3"]["granted"][0]
+    assert cell["raw"] == "0"
+    assert set(cell["loc"]) >= {"page", "table", "row", "col", "bbox"}
