@@ -11,7 +11,7 @@ import hashlib
 import json
 import statistics
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -47,17 +47,8 @@ class Finding:
     decision: Optional[str] = None  # confirmed | dismissed, from the review file
     note: Optional[str] = None
 
-    def __post_init__(self):
-        if not self.fingerprint:
-            key = json.dumps([self.id, sorted(self.reports_key), sorted(self.cells)], ensure_ascii=False)
-            self.fingerprint = hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
-
-    reports_key: list[str] = field(default_factory=list, repr=False)
-
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d.pop("reports_key")
-        return d
+        return asdict(self)
 
 
 def cell(report: Report, table: str, row: str, col: int) -> Optional[float]:
@@ -72,9 +63,20 @@ def report_key(report: Report) -> str:
     return f"{agency}|{report.meta.year or '?'}"
 
 
+def fingerprint(check_id: str, cells: list[str], reports: list[Report]) -> str:
+    """Check id + report keys + cells, with file paths replaced by the reports' keys."""
+    keys = {r.source: report_key(r) for r in reports}
+    stable = []
+    for c in cells:
+        source, sep, rest = c.rpartition(":")
+        stable.append(f"{keys.get(source, source)}:{rest}" if sep else c)
+    key = json.dumps([check_id, sorted(keys.values()), sorted(stable)], ensure_ascii=False)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
 def finding(check_id, status, detail, cells, reports: list[Report]) -> Finding:
     return Finding(check_id, status, detail, cells, [r.source for r in reports],
-                   reports_key=[report_key(r) for r in reports])
+                   fingerprint(check_id, cells, reports))
 
 
 def per_report_findings(reports: Iterable[Report]) -> list[Finding]:
