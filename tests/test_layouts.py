@@ -5,14 +5,15 @@ import gxnlp
 from conftest import FIXTURES, load_truth, score
 
 LAYOUTS = FIXTURES / "layouts"
-CASES = sorted(p for p in LAYOUTS.iterdir() if p.suffix in (".txt", ".html", ".docx", ".pdf")
-               and (LAYOUTS / f"{p.stem}.json").exists())
+CASES = sorted(p for folder in (LAYOUTS, FIXTURES / "bad") for p in folder.iterdir()
+               if p.suffix in (".txt", ".html", ".docx", ".pdf") and (folder / f"{p.stem}.json").exists())
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
 def test_layout_variant_reads_every_cell(path):
+    """Layout variants, and the encodings of tests/fixtures/bad (GBK, UTF-16, UTF-8 with BOM) that must parse."""
     report = gxnlp.parse(path)
-    ratios, misses = score(report.to_dict(), load_truth(LAYOUTS / f"{path.stem}.json"))
+    ratios, misses = score(report.to_dict(), load_truth(path.with_suffix(".json")))
     assert ratios, "the truth file asserts nothing"
     for field, ratio in ratios.items():
         assert ratio == 1.0, (field, misses[:10])
@@ -37,3 +38,8 @@ def test_2019_template_keeps_its_own_columns():
     assert set(d["table2"]["licensing"]) == {"items_last_year", "change", "decisions"}
     assert d["table3"]["other_processing"] is not None
     assert d["table3"]["other_other"] is None
+
+
+def test_markup_in_report_text_stays_text():
+    other = gxnlp.parse(FIXTURES / "bad" / "html-with-script.html").sections["other"].text
+    assert "<script>alert(1)</script>" in other and "<img src=x onerror=alert(1)>" in other
