@@ -273,17 +273,33 @@ def find_breakdowns(section: str, text: str, claims: list[Claim]) -> list[Breakd
         if not parts:
             continue
         relabel_parts(total, parts, text)
-        same_unit = [p for p in parts if p.unit == total.unit]
-        if len(same_unit) < 2 or len(same_unit) != len(parts):
-            continue
-        parts_sum = sum(p.value for p in parts)
-        if total.approx or any(p.approx for p in parts):
-            status = "consistent" if parts_sum <= total.value * 1.1 else "inconsistent"
-        else:
-            status = "consistent" if abs(parts_sum - total.value) < 1e-6 else "inconsistent"
-        out.append(Breakdown(total.value, [p.value for p in parts], status,
-                             text[total.span[0]: parts[-1].span[1]], section, (total.span[0], parts[-1].span[1])))
+        for group in split_at_semicolons(parts, text):  # channels；categories — lists of the same total
+            breakdown = make_breakdown(section, text, total, group)
+            if breakdown is not None:
+                out.append(breakdown)
     return out
+
+
+def split_at_semicolons(parts: list[Claim], text: str) -> list[list[Claim]]:
+    groups = [[parts[0]]]
+    for prev, part in zip(parts, parts[1:]):
+        if "；" in text[prev.span[1]:part.span[0]] or ";" in text[prev.span[1]:part.span[0]]:
+            groups.append([])
+        groups[-1].append(part)
+    return groups
+
+
+def make_breakdown(section: str, text: str, total: Claim, parts: list[Claim]) -> Optional[Breakdown]:
+    """A sum for two parts or more, all in the total's unit."""
+    if len(parts) < 2 or any(p.unit != total.unit for p in parts):
+        return None
+    parts_sum = sum(p.value for p in parts)
+    if total.approx or any(p.approx for p in parts):
+        status = "consistent" if parts_sum <= total.value * 1.1 else "inconsistent"
+    else:
+        status = "consistent" if abs(parts_sum - total.value) < 1e-6 else "inconsistent"
+    return Breakdown(total.value, [p.value for p in parts], status, text[total.span[0]: parts[-1].span[1]],
+                     section, (total.span[0], parts[-1].span[1]))
 
 
 def relabel_parts(total: Claim, parts: list[Claim], text: str):

@@ -115,3 +115,12 @@ def test_seed_claims_and_sums_score_perfectly(seed_paths):
         ratios, misses = score(gxnlp.parse(path).to_dict(), load_truth(TRUTH / f"{path.stem}.json"))
         for field in ("claims_recall", "claims_precision", "claim_status", "sums"):
             assert ratios.get(field, 1.0) == 1.0, (path.name, field, misses)
+
+
+def test_nested_breakdowns_of_one_total(tmp_path):
+    report = parse_with_narrative(
+        tmp_path, "全年主动公开政府信息100条，其中门户网站60条、微信公众号40条；政策文件30条、工作动态70条。")
+    sums = sorted((s.parts, s.status) for s in report.sums if s.total == 100)
+    assert sums == [([30, 70], "consistent"), ([60, 40], "consistent")]
+    metrics = {c.value: c.metric for c in report.claims if c.section == "overview" and c.unit == "条"}
+    assert metrics[60] == "active_disclosure_channel" and metrics[30] == "active_disclosure_category"
