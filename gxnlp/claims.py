@@ -137,13 +137,15 @@ class Context:
     sentence: str
 
 
-def context(text: str, match: NumberMatch, previous_end: int) -> Context:
+def context(text: str, match: NumberMatch, previous_end: int, next_start: int) -> Context:
     i = match.start
     while i > previous_end and text[i - 1] not in BOUNDARY:
         i -= 1
     j = match.end
     while j < len(text) and text[j] not in BOUNDARY:
         j += 1
+    if next_start < j:
+        j = match.end  # another number follows in the clause: the words between describe it
     s = match.start
     while s > 0 and text[s - 1] not in SENTENCE_END:
         s -= 1
@@ -181,9 +183,25 @@ def classify(ctx: Context, match: NumberMatch) -> tuple[str, Optional[str], Opti
         qualifier = rule.get("qualifier")
         if rule.get("qualifier_from") in ("subset", "left_word"):
             qualifier = next(w for w in rule["left"] if w in ctx.left)
+        elif rule.get("qualifier_from") == "table3_row":
+            qualifier = table3_row_named(clause)
         right_decided = hit_clause and not any(w in ctx.left for w in rule.get("clause", ()))
         return rule["metric"], qualifier, rule.get("status"), right_decided
     return "other", None, None, False
+
+
+def table3_row_named(clause: str) -> Optional[str]:
+    """The table3 row key whose label the clause quotes (labels from gxnlp/data/table_rows.toml)."""
+    from .tables import normalise_label
+
+    flat = normalise_label(clause)
+    best = None
+    for key, spec in rules.load("table_rows")["table3"]["rows"].items():
+        for label in spec["labels"]:
+            core = label[:6] if len(label) > 6 else label
+            if not spec.get("exact") and core in flat and (best is None or len(core) > best[1]):
+                best = (key, len(core))
+    return best[0] if best else None
 
 
 def channel_of(text: str) -> Optional[str]:
@@ -212,8 +230,9 @@ def extract_claims(section: str, text: str) -> tuple[list[Claim], list[Breakdown
         line = text[lo:hi]
         previous_end = 0
         line_claims = []
-        for match in find_numbers(line):
-            ctx = context(line, match, previous_end)
+        matches = find_numbers(line)
+        for n, match in enumerate(matches):
+            ctx = context(line, match, previous_end, matches[n + 1].start if n + 1 < len(matches) else len(line))
             previous_end = match.end
             metric, qualifier, status, right = classify(ctx, match)
             start = ctx.clause_start
@@ -224,8 +243,10 @@ def extract_claims(section: str, text: str) -> tuple[list[Claim], list[Breakdown
                           section, (lo + start, lo + end))
             if status:
                 claim.status = status
-            claim.cells = []
             line_claims.append((claim, match, ctx))
+            shared = shared_claim(claim, ctx)
+            if shared is not None:
+                line_claims.append((shared, match, ctx))
         line_claims += zero_claims(section, line, lo, {c.span for c, _, _ in line_claims})
         claims.extend(c for c, _, _ in sorted(line_claims, key=lambda t: t[0].span))
     breakdowns = find_breakdowns(section, text, claims)
@@ -235,6 +256,19 @@ def extract_claims(section: str, text: str) -> tuple[list[Claim], list[Breakdown
             claim.metric = "active_disclosure_channel" if channel else "active_disclosure_total"
             claim.qualifier = channel
     return claims, breakdowns
+
+
+def shared_claim(claim: Claim, ctx: Context) -> Optional[Claim]:
+    """"行政复议、行政诉讼均为0件": the same number for the other quantity named before 均."""
+    shared = rules.load("metrics")["shared"]
+    words = shared["metrics"]
+    span = re.split(r"[，。；,;]", ctx.sentence_left)[-1]  # 、 joins the quantities that share the number
+    if claim.metric not in words or shared["word"] not in ctx.left:
+        return None
+    for metric, word in words.items():
+        if metric != claim.metric and word in span and words[claim.metric] in span:
+            return Claim(claim.text, metric, claim.value, claim.unit, claim.approx, None, claim.section, claim.span)
+    return None
 
 
 def zero_claims(section, line, offset, taken) -> list:
@@ -349,8 +383,9 @@ def counterpart(claim: Claim, tables: dict[str, Optional[Table]]) -> tuple[Optio
     if claim.metric in TABLE3_METRIC_ROWS:
         value, cells = cell_value(t3, TABLE3_METRIC_ROWS[claim.metric])
         return value, cells, True
-    if claim.metric == "request_outcome" and claim.qualifier in TABLE3_OUTCOME_ROWS:
-        rows = TABLE3_OUTCOME_ROWS[claim.qualifier]
+    if claim.metric == "request_outcome" and (claim.qualifier in TABLE3_OUTCOME_ROWS
+                                              or claim.qualifier in rules.TABLE3_ROWS):
+        rows = TABLE3_OUTCOME_ROWS.get(claim.qualifier, (claim.qualifier,))
         if claim.qualifier == "other" and t3 is not None and t3.rows.get("other_processing") is not None:
             rows = ("other_processing",)
         values, cells = [], []
