@@ -243,10 +243,10 @@ def blank_cells(tables: dict[str, Optional[Table]]) -> Check:
     return Check("blank_cells", "fail", f"{blank} empty cells and {slash} cells marked '/', '-', '—' or '无'", cells)
 
 
-def fees_consistent(sections: dict[str, Optional[Section]], claims, none_words) -> Check:
+def fees_consistent(sections: dict[str, Optional[Section]], claims, fee_rules) -> Check:
     """Information-processing fees stated anywhere agree with section 六 (its required statement)."""
-    fee_claims = [c for c in claims if c.metric == "fee" and c.unit in ("元", "万元")
-                  and any(w in c.text for w in ("处理费",))]
+    none_words = fee_rules["none_words"]
+    fee_claims = [c for c in claims if c.metric == "fee" and any(w in c.text for w in fee_rules["words"])]
     other = sections.get("other")
     other_text = other.text if other is not None else ""
     says_none = any(w in other_text for w in none_words)
@@ -273,5 +273,5 @@ def report_checks(meta, sections, tables, claims) -> list[Check]:
         section_numbering(sections),
         sections_empty(sections),
         blank_cells(tables),
-        fees_consistent(sections, claims, rules.load("metrics")["fees"]["none_words"]),
+        fees_consistent(sections, claims, rules.load("metrics")["fees"]),
     ]

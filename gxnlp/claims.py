@@ -17,7 +17,6 @@ from .model import Breakdown, Check, Claim, Section, Table
 
 BOUNDARY = "，。；！？：、,;!?\n"
 SENTENCE_END = "。！？!?\n"
-CONNECTORS = re.compile(r"^(?:其中|包括|分别是|分别为|以及|及|和|与|并|另有|另|含|主要有|有|共|发布|公开)+")
 TABLE3_OUTCOME_ROWS = {
     "granted": ("granted",),
     "partially_granted": ("partially_granted",),
@@ -28,9 +27,6 @@ TABLE3_OUTCOME_ROWS = {
     "rejected": tuple(r for r in rules.TABLE3_ROWS if r.startswith("rejected_")),
     "other": ("other_no_correction", "other_no_fee", "other_other"),
 }
-TABLE4_OUTCOME_COLUMNS = {"结果维持": 0, "维持": 0, "结果纠正": 1, "纠正": 1, "其他结果": 2, "尚未审结": 3}
-TABLE4_LITIGATION_GROUPS = {"未经复议直接起诉": ("litigation_direct",), "直接起诉": ("litigation_direct",),
-                            "复议后起诉": ("litigation_after_review",), "经复议后起诉": ("litigation_after_review",)}
 TABLE3_METRIC_ROWS = {
     "requests_received": "new_received",
     "requests_completed": "total_processed",
@@ -242,7 +238,7 @@ def extract_claims(section: str, text: str) -> tuple[list[Claim], list[Breakdown
             claim = Claim(line[start:end].strip(), metric, match.value, match.unit, match.approx, qualifier,
                           section, (lo + start, lo + end))
             if status:
-                claim.status = status
+                claim.status, claim.status_fixed = status, True
             line_claims.append((claim, match, ctx))
             shared = shared_claim(claim, ctx)
             if shared is not None:
@@ -314,6 +310,17 @@ def find_breakdowns(section: str, text: str, claims: list[Claim]) -> list[Breakd
     return out
 
 
+@lru_cache(maxsize=1)
+def connectors() -> re.Pattern:
+    words = rules.load("metrics")["breakdown"]["connectors"]
+    return re.compile("^(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")+")
+
+
+@lru_cache(maxsize=1)
+def category_suffix() -> re.Pattern:
+    return re.compile("(?:" + "|".join(map(re.escape, rules.load("metrics")["breakdown"]["category_suffixes"])) + ")$")
+
+
 def split_at_semicolons(parts: list[Claim], text: str) -> list[list[Claim]]:
     groups = [[parts[0]]]
     for prev, part in zip(parts, parts[1:]):
@@ -350,8 +357,8 @@ def relabel_parts(total: Claim, parts: list[Claim], text: str):
         if channel:
             part.metric, part.qualifier = "active_disclosure_channel", channel
         else:
-            head = re.sub(r"[\s\d.,，、]+.*$", "", CONNECTORS.sub("", label.strip()))
-            head = re.sub(r"(?:信息|类)$", "", head) if len(head) > 4 else head
+            head = re.sub(r"[\s\d.,，、]+.*$", "", connectors().sub("", label.strip()))
+            head = category_suffix().sub("", head) if len(head) > 4 else head
             part.metric, part.qualifier = "active_disclosure_category", head or None
         labelled.append(part)
     head_channel = channel_of(text[total.span[0]:total.span[1]])
@@ -397,9 +404,10 @@ def counterpart(claim: Claim, tables: dict[str, Optional[Table]]) -> tuple[Optio
             return None, [], True
         return sum(v or 0 for v in values), cells, True
     if claim.metric in ("admin_review", "admin_litigation"):
+        qualifiers = rules.load("metrics")["table4_qualifiers"]
         groups = ("review",) if claim.metric == "admin_review" else \
-            TABLE4_LITIGATION_GROUPS.get(claim.qualifier, ("litigation_direct", "litigation_after_review"))
-        col = TABLE4_OUTCOME_COLUMNS.get(claim.qualifier, 4)
+            tuple(qualifiers["groups"].get(claim.qualifier, ("litigation_direct", "litigation_after_review")))
+        col = rules.TABLE4_COLUMNS.index(qualifiers["columns"].get(claim.qualifier, "total"))
         values, cells = [], []
         for g in groups:
             row = t4.rows.get(g) if t4 is not None else None
@@ -425,8 +433,8 @@ def agrees(claim: Claim, table_value: float) -> bool:
 
 def link_tables(claims: list[Claim], tables: dict[str, Optional[Table]]) -> None:
     for claim in claims:
-        if claim.status == "no_counterpart" and claim.qualifier == "备案":
-            continue
+        if claim.status_fixed:
+            continue  # a rule said what this figure is not (备案的复议案件 is not table4's review count)
         value, cells, has = counterpart(claim, tables)
         if not has:
             claim.status = "no_counterpart"

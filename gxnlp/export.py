@@ -11,24 +11,7 @@ from typing import Optional
 from . import rules
 from .model import Cell, Report, Table
 
-TABLE3_LABELS_ZH = {
-    "new_received": "一、本年新收政府信息公开申请数量", "carried_over": "二、上年结转政府信息公开申请数量",
-    "granted": "（一）予以公开", "partially_granted": "（二）部分公开",
-    "denied_state_secret": "（三）1.属于国家秘密", "denied_prohibited_by_law": "（三）2.其他法律行政法规禁止公开",
-    "denied_three_safeties": "（三）3.危及“三安全一稳定”", "denied_third_party": "（三）4.保护第三方合法权益",
-    "denied_internal_affairs": "（三）5.属于三类内部事务信息", "denied_process_info": "（三）6.属于四类过程性信息",
-    "denied_enforcement_file": "（三）7.属于行政执法案卷", "denied_admin_query": "（三）8.属于行政查询事项",
-    "unavailable_not_held": "（四）1.本机关不掌握相关政府信息", "unavailable_needs_creation": "（四）2.没有现成信息需要另行制作",
-    "unavailable_unclear": "（四）3.补正后申请内容仍不明确", "rejected_petition": "（五）1.信访举报投诉类申请",
-    "rejected_duplicate": "（五）2.重复申请", "rejected_publication": "（五）3.要求提供公开出版物",
-    "rejected_excessive": "（五）4.无正当理由大量反复申请", "rejected_confirmation": "（五）5.要求行政机关确认或重新出具已获取信息",
-    "other_no_correction": "（六）1.申请人无正当理由逾期不补正", "other_no_fee": "（六）2.申请人逾期未按收费通知要求缴纳费用",
-    "other_other": "（六）3.其他", "total_processed": "（七）总计", "carried_forward": "四、结转下年度继续办理",
-    "other_processing": "（六）其他处理",
-}
-TABLE3_COLUMNS_ZH = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-TABLE4_GROUPS_ZH = {"review": "行政复议", "litigation_direct": "未经复议直接起诉", "litigation_after_review": "复议后起诉"}
-TABLE4_COLUMNS_ZH = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+
 
 
 def values(cells: Optional[list[Cell]]) -> Optional[list]:
@@ -105,13 +88,14 @@ def table3_frame(report: Report):
     import pandas as pd
 
     table = report.tables.get("table3")
+    labels = rules.load("labels")
     rows = []
     for key in rules.TABLE3_ROWS:
         cells = table.rows.get(key) if table is not None else None
-        rows.append([key, TABLE3_LABELS_ZH[key]] + (values(cells) or [None] * 7))
+        rows.append([key, labels["table3_rows"][key]] + (values(cells) or [None] * 7))
     frame = pd.DataFrame(rows, columns=["row", "label_zh", *rules.TABLE3_COLUMNS])
     frame = frame.set_index("row")
-    frame.attrs["columns_zh"] = dict(zip(rules.TABLE3_COLUMNS, TABLE3_COLUMNS_ZH))
+    frame.attrs["columns_zh"] = dict(labels["table3_columns"])
     return frame
 
 
@@ -119,12 +103,13 @@ def table4_frame(report: Report):
     import pandas as pd
 
     table = report.tables.get("table4")
+    labels = rules.load("labels")
     rows = []
     for key in rules.TABLE4_GROUPS:
         cells = table.rows.get(key) if table is not None else None
-        rows.append([key, TABLE4_GROUPS_ZH[key]] + (values(cells) or [None] * 5))
+        rows.append([key, labels["table4_groups"][key]] + (values(cells) or [None] * 5))
     frame = pd.DataFrame(rows, columns=["group", "label_zh", *rules.TABLE4_COLUMNS]).set_index("group")
-    frame.attrs["columns_zh"] = dict(zip(rules.TABLE4_COLUMNS, TABLE4_COLUMNS_ZH))
+    frame.attrs["columns_zh"] = dict(labels["table4_columns"])
     return frame
 
 

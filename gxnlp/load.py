@@ -235,12 +235,13 @@ def read_html(data: bytes, source: str, settings: ParseSettings) -> Document:
 
 def report_title(body, page_title: str) -> str | None:
     """The page's headline (<h1>…, or the <title> before its "_site name" suffix) when it names a report."""
+    word = rules.load("metadata")["title_word"]
     for node in body.xpath(".//h1|.//h2|.//h3|.//*[contains(@class,'title')]"):
         text = " ".join(node.text_content().split())
-        if "报告" in text and len(text) <= 80:
+        if word in text and len(text) <= 80:
             return text
     for part in re.split(r"[_|｜]| - ", page_title):
-        if "报告" in part:
+        if word in part:
             return part.strip()
     return None
 

@@ -117,6 +117,7 @@ class Claim:
     table_value: Optional[float] = None
     status: ClaimStatus = "no_counterpart"
     cells: list[str] = field(default_factory=list)
+    status_fixed: bool = False  # set by a metric rule (e.g. a filed-only figure): not compared with tables
 
 
 @dataclass(slots=True)

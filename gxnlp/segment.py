@@ -135,14 +135,15 @@ def find_title(lines: list[Line], sections) -> Optional[str]:
     texts = [t for t in texts if "\t" not in t]
     if not texts:
         return None
-    suffixes = rules.load("metadata")["title_suffixes"]
+    data = rules.load("metadata")
+    suffixes, word = data["title_suffixes"], data["title_word"]
     for n, text in enumerate(texts):
         joined = text
         for extra in texts[n + 1: n + 3]:
-            if any(s in compact(joined) for s in suffixes) and "报告" in joined:
+            if any(s in compact(joined) for s in suffixes) and word in joined:
                 break
             joined += extra
-        if "报告" in joined:
+        if word in joined:
             return joined
     return texts[0]
 
@@ -157,7 +158,8 @@ def agency_from_title(title: Optional[str]) -> Optional[str]:
             name = name[: name.index(suffix)]
             break
     name = re.sub(r"^[《“\"]|[》”\"]$", "", name)
-    name = re.sub(r"关于$", "", name)
+    for trailing in rules.load("metadata")["agency_trailing"]:
+        name = name.removesuffix(trailing)
     return name if len(re.findall(r"[\u4e00-\u9fff]", name)) >= 2 else None
 
 
@@ -176,8 +178,9 @@ def agency_from_body(text: str) -> Optional[str]:
     """The organisation name the narrative repeats most, as a last resort."""
     suffixes = "|".join(sorted(rules.load("metadata")["org_suffixes"], key=len, reverse=True))
     text = re.sub(r"《[^》]*》", "", text)  # titles of laws and documents name other bodies
+    skip = tuple(rules.load("metadata")["not_agency_prefixes"])
     names = Counter(m.group(0) for m in re.finditer(rf"[\u4e00-\u9fff]{{2,12}}?(?:{suffixes})", text)
-                    if not m.group(0).startswith(("我", "本", "各", "该", "中华人民共和国")))
+                    if not m.group(0).startswith(skip))
     if not names:
         return None
     name, count = names.most_common(1)[0]
@@ -213,7 +216,7 @@ def find_level(agency: Optional[str], text: str) -> Optional[str]:
                     best = (rank, rule["level"])
         if best:
             return best[1]
-    for ref, level in (("我街道", "township"), ("我街", "township"), ("我镇", "township"), ("我乡", "township")):
+    for ref, level in data["level_from_self_reference"].items():
         if ref in text:
             return level
     return None

@@ -252,9 +252,6 @@ def place_values(row: Row, width: int, label_end: int, header: Optional[list[int
                 return Placement([row.cells[p] if p < len(row.cells) else None for p in header], "header")
         if lo == 0 and len(vals) == width:
             return Placement(list(vals), "positional")
-        if lo == 0 and label_end > 0 and len(vals) < width and not header:
-            return Placement(None, f"{len(trimmed)} values where {width} expected")
-        return Placement(None, f"{len(trimmed)} values where {width} expected")
     return Placement(None, f"{len(trimmed)} values where {width} expected")
 
 
@@ -315,7 +312,8 @@ class Table3Reader:
         spec = rules.load("table_rows")["table3"]
         columns = list(spec["columns"])
         header_words = list(spec["header_words"]) + [w for ws in spec["column_labels"].values() for w in ws]
-        has_subtotal = any(is_header_row(r, header_words) and any(normalise_label(t) == "小计" for t in r.texts)
+        subtotal_words = spec["column_labels"]["subtotal"]
+        has_subtotal = any(is_header_row(r, header_words) and any(normalise_label(t) in subtotal_words for t in r.texts)
                            for r in rows)
         value_columns = columns[:-1] + ["subtotal", "total"] if has_subtotal else columns
         width = len(value_columns)

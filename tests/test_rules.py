@@ -11,7 +11,7 @@ from gxnlp.errors import RulesError
 from conftest import ROOT
 
 
-@pytest.mark.parametrize("name", ["sections", "table_rows", "metadata", "metrics", "numerals"])
+@pytest.mark.parametrize("name", ["sections", "table_rows", "metadata", "metrics", "numerals", "labels"])
 def test_data_files_load_read_only(name):
     data = rules.load(name)
     with pytest.raises(TypeError):
