@@ -101,3 +101,25 @@ def test_check_command_prints_table_and_jsonl(tmp_path):
     lines = [json.loads(x) for x in run("--jsonl").stdout.splitlines()]
     assert {"x_carried", "x_in_force"} <= {x["id"] for x in lines}
     assert all(len(x["fingerprint"]) == 12 for x in lines)
+
+
+def test_year_over_year_jump_is_a_notice(tmp_path):
+    a, b = write_pair(tmp_path, carried_in_next=1, in_force_next=5)
+    text = b.read_text(encoding="utf-8").replace("行政处罚\t0", "行政处罚\t120")
+    b.write_text(text, encoding="utf-8")
+    a.write_text(a.read_text(encoding="utf-8").replace("行政处罚\t0", "行政处罚\t12"), encoding="utf-8")
+    [f] = [f for f in findings_for([a, b]) if f.id == "yoy_jump"]
+    assert f.status == "notice" and "table2.penalty: 12 in 2023 → 120 in 2024" in f.detail
+
+
+def test_value_far_from_peers_is_a_notice(tmp_path):
+    """Six townships of one year; one reports 100× the others' penalties."""
+    base = SEED.replace("汝州市钟楼街道办事处", "{name}街道办事处")
+    names = ["东城", "西城", "南城", "北城", "中城", "新城"]
+    for n, name in enumerate(names):
+        penalty = 900 if name == "新城" else 8 + n
+        (tmp_path / f"{n}.txt").write_text(base.replace("{name}", name).replace("行政处罚\t0", f"行政处罚\t{penalty}"),
+                                           encoding="utf-8")
+    outliers = [f for f in findings_for(sorted(tmp_path.glob("*.txt"))) if f.id == "peer_outlier"]
+    assert len(outliers) == 1 and outliers[0].status == "notice"
+    assert "table2.penalty = 900" in outliers[0].detail and "5 other township reports of 2023" in outliers[0].detail
