@@ -148,5 +148,14 @@ def review_command(review_path, fingerprint, decision, note):
     click.echo(f"{fingerprint}: {decision}")
 
 
+def register_commands():
+    """Commands whose modules import heavy libraries only when they run."""
+    from .htmlreport import report_command
+
+    main.add_command(report_command)
+
+
+register_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -46,5 +46,6 @@ def test_wheel_ships_the_data_files(tmp_path):
                     str(tmp_path), str(ROOT)], check=True, timeout=300)
     [wheel] = tmp_path.glob("gxnlp-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for name in ("sections", "table_rows", "metadata", "metrics", "numerals"):
+    for name in ("sections", "table_rows", "metadata", "metrics", "numerals", "labels"):
         assert f"gxnlp/data/{name}.toml" in names
+    assert "gxnlp/data/report.css" in names and "gxnlp/data/report.js" in names
