@@ -11,6 +11,6 @@ __version__ = "0.1.0"
 
 def nlp(**kwargs):
     """The spaCy pipeline (jieba segmenter + gxnlp components); spaCy is imported only here."""
-    from .nlp import make_nlp
+    from .spacy_components import make_nlp
 
     return make_nlp(**kwargs)

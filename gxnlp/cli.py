@@ -151,8 +151,10 @@ def review_command(review_path, fingerprint, decision, note):
 def register_commands():
     """Commands whose modules import heavy libraries only when they run."""
     from .htmlreport import report_command
+    from .tag_cli import tag_command
 
     main.add_command(report_command)
+    main.add_command(tag_command)
 
 
 register_commands()

@@ -35,6 +35,10 @@ def build_report(doc, settings: ParseSettings) -> Report:
         warnings=[*doc.warnings, *section_warnings, *tables.warnings], document=doc,
     )
     report.claims, report.sums = read_claims(sections, tables.tables)
+    if settings.tag_sentences:
+        from .tagging import tag_sections
+
+        report.sentences = tag_sections(sections)
     report.checks = (table_checks(sections, tables.tables) + claim_checks(report.claims, report.sums)
                      + report_checks(meta, sections, tables.tables, report.claims))
     return report

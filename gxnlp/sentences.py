@@ -4,8 +4,10 @@ Why not spaCy here: the parser splits every report, so this is plain regex (well
 2 ms per report). The genre lists its points inside one sentence ("一是…；二是…，三是…"),
 so list items become sentences of their own; enumerated topic lines ("（一）主动公开情况")
 are headings (Sentence.heading=True), kept apart so that they are never tagged or counted.
-Lines with a tab are table rows and are skipped. The rules are data: the `[sentences]` table
-of gxnlp/data/taxonomy.toml.
+Lines with a tab are table rows and are skipped. A sentence wrapped over lines (raw text
+given to the spaCy pipeline) is rejoined by the parser's own rule (normalise.continues): its
+`text` drops the line break, its `span` covers it. The rules are data: the `[sentences]`
+table of gxnlp/data/taxonomy.toml.
 """
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import rules
-from .model import Sentence
+from .errors import RulesError
+from .model import Line, Loc, Sentence
+from .normalise import continues
 
 TRIM = " \t\r\u3000，,、"
 
@@ -34,7 +38,15 @@ class SplitRules:
 
 @lru_cache(maxsize=1)
 def split_rules() -> SplitRules:
+    """The `[sentences]` rules, compiled once; a malformed entry raises RulesError."""
     data = rules.load("taxonomy")["sentences"]
+    try:
+        return _compile(data)
+    except (KeyError, TypeError, ValueError, re.error) as e:
+        raise RulesError("gxnlp/data/taxonomy.toml", f"[sentences]: {e.__class__.__name__}: {e}") from e
+
+
+def _compile(data) -> SplitRules:
     terminal, closers = re.escape(data["terminal"]), re.escape(data["closers"])
     return SplitRules(
         cut=re.compile(f"[{terminal}]+[{closers}]*"),
@@ -50,19 +62,55 @@ def split_rules() -> SplitRules:
 
 
 def split_sentences(section_key: str, text: str) -> list[Sentence]:
-    """Sentences and headings of one section, in order; `span` indexes `text` exactly."""
+    """Sentences and headings of one section, in order; `span` indexes `text`.
+
+    `text` of a sentence is `text[span]`, except that the line break of a wrapped line is dropped.
+    """
     r = split_rules()
     out: list[Sentence] = []
-    pos = 0
-    for line in text.split("\n"):
-        start, pos = pos, pos + len(line) + 1
-        if "\t" in line or not line.strip():
-            continue  # table row or blank
-        out.extend(split_line(section_key, line, start, r))
+    for joined, positions in prose_blocks(text):
+        for s in split_line(section_key, joined, r):
+            a, b = s.span
+            s.span = (positions[a], positions[b - 1] + 1)
+            out.append(s)
     return out
 
 
-def split_line(section_key: str, line: str, offset: int, r: SplitRules) -> list[Sentence]:
+def prose_blocks(text: str) -> list[tuple[str, list[int]]]:
+    """Prose lines, wrapped ones joined: (text of the block, offset in `text` of each of its characters).
+
+    Table rows (a tab) and blank lines are left out; a line that `continues` the previous
+    one (the parser's rule: a long line stopped mid-sentence) is appended to its block.
+    """
+    blocks: list[tuple[list[str], list[int]]] = []
+    pos = 0
+    prev: Line | None = None
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if not line.strip():
+            continue
+        if "\t" in line:
+            prev = None
+            continue
+        current = Line(line, Loc())
+        if prev is not None and continues(prev, current):
+            lead = len(line) - len(line.lstrip())
+            chars, offsets = blocks[-1]
+            while chars and chars[-1].isspace():
+                chars.pop()
+                offsets.pop()
+            body = line.strip()
+            chars.extend(body)
+            offsets.extend(range(start + lead, start + lead + len(body)))
+            prev = Line("".join(chars), Loc())
+            continue
+        blocks.append((list(line), list(range(start, start + len(line)))))
+        prev = current
+    return [("".join(chars), offsets) for chars, offsets in blocks]
+
+
+def split_line(section_key: str, line: str, r: SplitRules) -> list[Sentence]:
+    """Sentences of one line (or block of joined lines); spans index `line`."""
     protected = [m.span() for m in r.protect.finditer(line)]
 
     def inside(i: int) -> bool:
@@ -92,7 +140,7 @@ def split_line(section_key: str, line: str, offset: int, r: SplitRules) -> list[
     for n, (a, b) in enumerate(pieces):
         piece = line[a:b]
         heading = is_heading(piece, whole_line=len(pieces) == 1, first=n == 0, r=r)
-        out.append(Sentence(piece, section_key, (offset + a, offset + b), heading=heading))
+        out.append(Sentence(piece, section_key, (a, b), heading=heading))
     return out
 
 

@@ -74,14 +74,18 @@ def evaluate(model, rows: list[dict], labels: list[str]) -> dict:
 
 def train(out: Path, annotations: Path = ANNOTATIONS, subset_n: Optional[int] = None, seed: int = 0,
           quiet: bool = False) -> dict:
-    """Fit on the train split, score classifier and rules on the test split, save model and card."""
+    """Fit on the train split, score classifier and rules on the test split, save model and card.
+
+    The shipped model is the one scored: it never saw the test documents.
+    """
     t0 = time.time()
     train_rows, test_rows = read_corpus(annotations)
     train_rows = subset(train_rows, subset_n, seed)
     taxonomy = load_taxonomy()
     model = SentenceTagger(random_state=seed)
-    model.fit([(r["text"], r["section"]) for r in train_rows], [r["labels"] for r in train_rows], taxonomy=taxonomy)
-    labels = [lab for lab in taxonomy.names]
+    model.fit([(r["text"], r["section"]) for r in train_rows], [r["labels"] for r in train_rows], taxonomy=taxonomy,
+              groups=[r["doc"] for r in train_rows])
+    labels = taxonomy.names
     result = {
         "classifier": evaluate(model, test_rows, labels),
         "classifier_no_section": evaluate(model, [{**r, "section": None} for r in test_rows], labels),
@@ -89,7 +93,8 @@ def train(out: Path, annotations: Path = ANNOTATIONS, subset_n: Optional[int] = 
         "counts": {"train": Counter(l for r in train_rows for l in r["labels"]),
                    "test": Counter(l for r in test_rows for l in r["labels"])},
         "sentences": {"train": len(train_rows), "test": len(test_rows),
-                      "train_docs": len({r["doc"] for r in train_rows}), "test_docs": len({r["doc"] for r in test_rows})},
+                      "train_docs": len({r["doc"] for r in train_rows}),
+                      "test_docs": len({r["doc"] for r in test_rows})},
         "subset": subset_n, "seed": seed,
     }
     out.mkdir(parents=True, exist_ok=True)
@@ -108,7 +113,7 @@ def train(out: Path, annotations: Path = ANNOTATIONS, subset_n: Optional[int] = 
 
 def model_card(res: dict, model: SentenceTagger, labels: list[str]) -> str:
     s, c, r, ns = res["sentences"], res["classifier"], res["rules"], res["classifier_no_section"]
-    params = {k: v for k, v in model.get_params().items()}
+    params = model.get_params()
     lines = [
         "# Sentence tagger: model card",
         "",
@@ -127,7 +132,7 @@ def model_card(res: dict, model: SentenceTagger, labels: list[str]) -> str:
         "",
         "## Data",
         "",
-        f"corpora/annotations (seeds.jsonl: sentences of the five seed reports; constructed.jsonl:",
+        "corpora/annotations (seeds.jsonl: sentences of the five seed reports; constructed.jsonl:",
         f"sentences written in the genre). Split by document (splits.json): train {s['train']} sentences",
         f"from {s['train_docs']} documents, test {s['test']} sentences from {s['test_docs']} documents.",
         "The test split holds one real seed report; the other test documents are constructed.",
@@ -149,7 +154,7 @@ def model_card(res: dict, model: SentenceTagger, labels: list[str]) -> str:
         "",
         "Per label (train/test = positive sentences in each split; P/R/F1 on test):",
         "",
-        "| label | train | test | P | R | F1 | rules F1 | threshold |",
+        "| label | train | test | P | R | F1 | rules F1 | threshold* |",
         "|---|---|---|---|---|---|---|---|",
     ]
     thresholds = dict(zip(model.binarizer_.classes_, model.thresholds_))
@@ -161,6 +166,8 @@ def model_card(res: dict, model: SentenceTagger, labels: list[str]) -> str:
     weak = sorted((c["labels"][lab]["f1"], lab) for lab in labels if c["labels"][lab]["support"])[:6]
     lines += [
         "",
+        "\\* the tuned probability threshold of the label; `tag()` rescales scores so that it sits at 0.5.",
+        "",
         "Weakest labels (classifier F1): " + ", ".join(f"{lab} {f1:.2f}" for f1, lab in weak) + ".",
         "",
         "## Use and limits",
@@ -171,7 +178,6 @@ def model_card(res: dict, model: SentenceTagger, labels: list[str]) -> str:
         "- The training text is small and partly constructed; expect lower scores on reports",
         "  whose wording differs from the seeds.",
         "- Labels added by users (`load_taxonomy(extra_path)`) are not in the model; the rule layer tags them.",
-        f"- Training took {res['seconds']} s.",
         "",
     ]
     return "\n".join(lines)

@@ -1,0 +1,305 @@
+"""Taxonomy data, rule layer, SentenceTagger, the shipped model and its card, `gxnlp tag`."""
+import json
+import re
+import socket
+import warnings
+
+import pytest
+from click.testing import CliRunner
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+import gxnlp
+from conftest import ROOT, SEEDS
+from gxnlp.errors import RulesError
+from gxnlp.model import Sentence
+from gxnlp.tag_cli import tag_command
+from gxnlp.tagging import (RuleTagger, SentenceTagger, default_model, default_model_path, load_model,
+                           load_taxonomy, save_model, tag_sections, tag_texts)
+from gxnlp.train import main as train_main
+
+ANNOTATIONS = ROOT / "corpora" / "annotations"
+MODELS = ROOT / "models"
+TRAIN_SEEDS = ("000", "001", "002", "004")  # splits.json: 003 is the held-out seed
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model(MODELS)
+
+
+def labels_of(model, text, section="problems"):
+    return set(model.predict([(text, section)])[0])
+
+
+# --- taxonomy ----------------------------------------------------------------------------
+
+def test_taxonomy_has_the_35_labels_of_the_spec_with_definitions_words_and_examples():
+    spec = re.findall(r"`((?:channel|problem|measure):[a-z_]+)`", (ROOT / "corpora" / "report-model.md")
+                      .read_text(encoding="utf-8").split("## Sentence labels")[1])
+    taxonomy = load_taxonomy()
+    assert taxonomy.names == list(dict.fromkeys(spec)) and len(taxonomy.names) == 35
+    for label in taxonomy.labels.values():
+        assert label.definition and label.words and 2 <= len(label.examples) <= 3, label.name
+    assert set(taxonomy.families) == {"channel", "problem", "measure"}
+    assert taxonomy.families["problem"].scope == "clause"
+
+
+def test_packaged_taxonomy_md_is_the_corpus_definition():
+    assert (ROOT / "gxnlp" / "data" / "taxonomy.md").read_text(encoding="utf-8") == \
+        (ROOT / "corpora" / "taxonomy.md").read_text(encoding="utf-8")
+
+
+def test_user_taxonomy_adds_a_label_and_extends_another(tmp_path):
+    extra = tmp_path / "mine.toml"
+    extra.write_text('[label."channel:radio"]\ndefinition = "A radio broadcast."\nwords = ["广播"]\n'
+                     'examples = ["利用村村通广播播报政策。", "在广播电台开设专栏。"]\n\n'
+                     '[label."channel:wechat"]\nwords = ["企业微信"]\n', encoding="utf-8")
+    taxonomy = load_taxonomy(extra)
+    assert "channel:radio" in taxonomy.names and len(taxonomy.names) == 36
+    assert "企业微信" in taxonomy.labels["channel:wechat"].words and "公众号" in taxonomy.labels["channel:wechat"].words
+    assert RuleTagger(taxonomy).labels_for("利用村村通广播每日播报防控知识。") == ["channel:radio"]
+    assert "channel:radio" not in load_taxonomy().names  # the shipped taxonomy is unchanged
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[label."Radio"]\ndefinition = "x"\n', "bad label name"),
+    ('[label."channel:radio"]\nwords = ["广播"]\n', "no definition"),
+    ('[label."channel:radio"]\ndefinition = "x"\npatterns = ["("]\n', "bad pattern"),
+    ('[label."channel:radio"\n', "Expected"),
+])
+def test_bad_user_taxonomy_raises_rules_error(tmp_path, body, message):
+    extra = tmp_path / "bad.toml"
+    extra.write_text(body, encoding="utf-8")
+    with pytest.raises(RulesError, match=message):
+        load_taxonomy(extra)
+
+
+# --- rule layer ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("三是信息更新的时效性有待提高。", ["problem:timeliness"]),
+    # the channel word stands in a clause without a shortcoming cue
+    ("一是疫情初期部分信息发布不够及时，群众一度通过非官方渠道获取信息。", ["problem:timeliness"]),
+    ("一是加强人员业务培训。", ["measure:training"]),
+    ("三是学习培训有待加强，需进一步加强培训和队伍建设。", ["problem:staff_capacity"]),  # a problem, not a measure
+    ("依托广东省政务服务大厅，公开石碁镇网上办事大厅事项。", ["channel:service_hall"]),
+    ("街网上办事大厅共进驻可网办事项360项。", []),  # 网上办事大厅 is masked: no service hall
+    ("2021年新建LED显示屏1个，新增或更换社区政务公开宣传栏30个。", ["channel:bulletin_board"]),
+    ("编印《金城区人民政府公报》4期。", ["channel:gazette"]),
+    ("在《西江日报》发布全省水资源公报。", ["channel:newspaper"]),
+])
+def test_rule_layer(text, expected):
+    families = {lab.split(":")[0] for lab in expected} or {"channel", "problem"}
+    assert [lab for lab in RuleTagger().labels_for(text) if lab.split(":")[0] in families] == expected
+
+
+# --- the estimator ---------------------------------------------------------------------------
+
+TOY = [("在门户网站公开信息", "overview"), ("通过微信公众号发布信息", "overview"), ("信息更新不及时", "problems"),
+       ("网站和公众号同步发布", "overview"), ("时效性有待提高", "problems"), ("全年未收取费用", "other")] * 3
+TOY_LABELS = [["channel:website"], ["channel:wechat"], ["problem:timeliness"],
+              ["channel:website", "channel:wechat"], ["problem:timeliness"], []] * 3
+
+
+def test_sentence_tagger_is_a_proper_estimator():
+    est = SentenceTagger(C=2.0, ngram_range=(1, 2), threshold=0.6, min_df=1, tune_thresholds=False)
+    copy = clone(est)
+    assert copy.get_params() == est.get_params() and copy.C == 2.0 and copy.ngram_range == (1, 2)
+    with pytest.raises(NotFittedError):
+        est.predict(["在门户网站公开信息"])
+    assert est.fit(TOY, TOY_LABELS) is est
+    assert not hasattr(copy, "pipeline_")
+    assert est.classes_ == ["channel:website", "channel:wechat", "problem:timeliness"]
+    assert est.predict([("在区门户网站公开信息", "overview"), ("信息更新不及时", "problems")]) == [
+        ("channel:website",), ("problem:timeliness",)]
+    proba = est.predict_proba(["在门户网站公开信息", "全年未收取费用"])
+    assert proba.shape == (2, 3) and proba[0, 0] > 0.5 > proba[1, 0]
+
+
+def test_sentence_tagger_takes_strings_sentences_and_dicts():
+    est = SentenceTagger(min_df=1, tune_thresholds=False).fit(TOY, TOY_LABELS)
+    forms = ["信息更新不及时", Sentence("信息更新不及时", "problems", (0, 7)),
+             {"text": "信息更新不及时", "section": "problems"}]
+    assert [p for p in est.predict(forms)] == [("problem:timeliness",)] * 3
+
+
+def test_decision_scores_put_every_label_threshold_at_one_half(model):
+    texts = [("三是信息更新的时效性有待提高。", "problems"), ("全年未收取信息处理费。", "other")]
+    scores = model.decision_scores(texts)
+    labels = model.predict(texts)
+    assert labels[0] == ("problem:timeliness",) and labels[1] == ()
+    for row, predicted in zip(scores, labels):
+        assert {c for c, s in zip(model.classes_, row) if s >= 0.5} == set(predicted)
+    assert model.predict(texts, threshold=1.01) == [(), ()]
+
+
+# --- the shipped model ---------------------------------------------------------------------
+
+def test_shipped_model_loads_offline(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.delenv("GXNLP_MODEL", raising=False)
+    assert default_model_path() == MODELS / "sentence_tagger.skops"
+    model = load_model()
+    assert isinstance(model, SentenceTagger)
+    assert model.predict([("二是信息质量需进一步提高。", "problems")]) == [("problem:quality",)]
+
+
+def test_model_path_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("GXNLP_MODEL", str(tmp_path / "elsewhere.skops"))
+    assert default_model_path() == tmp_path / "elsewhere.skops"
+    with pytest.warns(UserWarning, match="rule layer only"):
+        fallback = load_model()
+    assert isinstance(fallback, RuleTagger)
+    assert fallback.predict(["三是信息更新的时效性有待提高。"]) == [("problem:timeliness",)]
+
+
+class Untrusted:
+    """A type that is in no allow-list."""
+
+
+def test_model_file_with_an_untrusted_type_is_refused(tmp_path):
+    est = SentenceTagger(min_df=1, tune_thresholds=False).fit(TOY, TOY_LABELS)
+    est.extra_ = Untrusted()
+    save_model(est, tmp_path / "evil.skops")
+    with pytest.raises(RulesError, match="untrusted types: test_tagging.Untrusted"):
+        load_model(tmp_path / "evil.skops")
+
+
+@pytest.mark.parametrize("text, section, expected", [
+    ("三是信息更新的时效性有待提高。", "problems", {"problem:timeliness"}),  # held-out seed 003
+    ("二是部分单位对政府信息公开工作认识不足，未能做到应公开尽公开；", "problems", {"problem:awareness"}),
+    ("一是信息时效性需进一步提高", "problems", {"problem:timeliness"}),
+    ("三是对政府信息公开宣传不够，查询信息途径不够明确，公众不知道如何获取政府信息。", "problems", {"problem:publicity"}),
+    ("一是信息公开的广度和深度仍不够，群众满意度有待进一步提升；", "problems", {"problem:coverage"}),
+    ("钟村街道办事处2022年全年主动公开政府信息2675条，其中钟村街道办事处专属网页主动公开信息572条，向“微社区 e 家通钟村在线”"
+     "微信公众号主动提供公开信息450条，《今日钟村》报主动公开信息540条，番禺钟村融媒微信公众号主动公开信息1113条。", "overview",
+     {"channel:website", "channel:wechat", "channel:new_media", "channel:newspaper"}),
+    ("2021年新建LED显示屏1个，新增或更换社区政务公开宣传栏30个。", "overview", {"channel:bulletin_board", "measure:channels"}),
+    ("一是加强人员业务培训。", "problems", {"measure:training"}),
+    ("本单位2021年未收取信息处理费。", "other", set()),
+])
+def test_shipped_model_on_seed_sentences(model, text, section, expected):
+    assert labels_of(model, text, section) == expected
+
+
+def seed_pairs(model):
+    gold = [json.loads(line) for line in (ANNOTATIONS / "seeds.jsonl").read_text(encoding="utf-8").splitlines()]
+    for path in sorted(SEEDS.glob("*.txt")):
+        tagged = [s for s in tag_sections(gxnlp.parse(path).sections, model) if not s.heading]
+        rows = [r for r in gold if r["doc"] == path.stem]
+        assert [(s.section, s.text) for s in tagged] == [(r["section"], r["text"]) for r in rows]
+        yield path.stem[:3], [({lab for lab, _ in s.labels}, set(r["labels"])) for s, r in zip(tagged, rows)]
+
+
+def micro_f1(pairs, family=""):
+    pairs = [({l for l in p if l.startswith(family)}, {l for l in g if l.startswith(family)}) for p, g in pairs]
+    tp = sum(len(p & g) for p, g in pairs)
+    fp = sum(len(p - g) for p, g in pairs)
+    fn = sum(len(g - p) for p, g in pairs)
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+
+
+def test_seed_reports_sentences_get_their_sections_and_annotated_labels(model):
+    """All seed sentences are found with their section; labels compared to seeds.jsonl.
+
+    Seeds 000, 001, 002 and 004 are in the training split, so their labels are nearly
+    memorised (we ask ≥ 0.95 micro-F1 and exact channel labels); seed 003 is held out, where
+    we ask that at most one channel or problem label is wrong and that the micro-F1 over all
+    labels is at least 0.5 (its measure labels are the hard part; see MODEL_CARD.md).
+    """
+    for stem, pairs in seed_pairs(model):
+        channel_exact = all({l for l in p if l.startswith("channel")} == {l for l in g if l.startswith("channel")}
+                            for p, g in pairs)
+        if stem in TRAIN_SEEDS:
+            assert micro_f1(pairs) >= 0.95 and channel_exact, stem
+        else:
+            wrong = [l for p, g in pairs for l in p - g if l.startswith(("channel", "problem"))]
+            assert len(wrong) <= 1 and micro_f1(pairs) >= 0.5, (stem, wrong, micro_f1(pairs))
+
+
+def test_tag_sections_keeps_headings_unlabelled_and_offsets_exact(model):
+    report = gxnlp.parse(SEEDS / "002_5b59a7048e580c09.txt")
+    sentences = tag_sections(report.sections, model)
+    headings = [s for s in sentences if s.heading]
+    assert [h.text for h in headings][:2] == ["（一）主动公开情况", "（二）依申请公开办理情况"]
+    assert all(h.labels == [] for h in headings)
+    for s in sentences:
+        assert report.sections[s.section].text[s.span[0]:s.span[1]] == s.text
+    scored = [s for s in sentences if s.labels]
+    assert scored and all(0.5 <= score <= 1.0 for s in scored for _, score in s.labels)
+
+
+def test_model_card_is_written_by_the_train_script_and_meets_the_bar():
+    card = (MODELS / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "Written by `python -m gxnlp.train`" in card
+    rows = dict(re.findall(r"^\| (\w+):\* \| ([\d.]+ \| [\d.]+) \|", card, flags=re.M))
+    scores = {fam: tuple(map(float, v.split(" | "))) for fam, v in rows.items()}
+    assert set(scores) == {"channel", "problem", "measure"}
+    for fam, (rules_f1, classifier_f1) in scores.items():
+        assert classifier_f1 > rules_f1, fam
+    assert scores["problem"][1] >= 0.85 and scores["channel"][1] >= 0.85
+    assert len(re.findall(r"^\| (?:channel|problem|measure):\w+ \| \d+ \| \d+ \|", card, flags=re.M)) == 35
+
+
+def test_train_entry_point_on_a_subset(tmp_path):
+    result = train_main(["--subset", "150", "--out", str(tmp_path), "--quiet"])
+    assert result["sentences"]["train"] == 150 and result["subset"] == 150
+    assert (tmp_path / "MODEL_CARD.md").read_text(encoding="utf-8").count("--subset 150") == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing file would warn and fall back to rules
+        small = load_model(tmp_path / "sentence_tagger.skops")
+    assert isinstance(small, SentenceTagger)
+    predicted = small.predict([("通过区政府门户网站主动公开信息120条。", "overview")])
+    assert set(predicted[0]) <= set(load_taxonomy().names)
+    assert "channel:website" in predicted[0]
+
+
+# --- outputs -------------------------------------------------------------------------------
+
+def test_tag_texts_keeps_input_order(model):
+    rows = tag_texts(["三是信息更新的时效性有待提高。", "", "通过微信公众号发布信息540条。"], model)
+    assert [r["text"] for r in rows] == ["三是信息更新的时效性有待提高。", "", "通过微信公众号发布信息540条。"]
+    assert "problem:timeliness" in rows[0]["labels"] and rows[1]["labels"] == []
+    assert rows[2]["labels"] == ["channel:wechat"]
+
+
+def test_cli_tag_sentences_file(tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_text("三是信息更新的时效性有待提高。\n通过微信公众号发布信息540条。\n", encoding="utf-8")
+    out = CliRunner().invoke(tag_command, ["--sentences", str(path)])
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(line) for line in out.output.splitlines()]
+    assert [list(r) for r in rows] == [["text", "labels"]] * 2
+    assert rows[0]["text"] == "三是信息更新的时效性有待提高。" and "problem:timeliness" in rows[0]["labels"]
+    assert rows[1]["labels"] == ["channel:wechat"]
+
+
+def test_cli_tag_reports_jsonl_and_csv(tmp_path):
+    seed = str(SEEDS / "004_fb0ef49ef4128532.txt")
+    out = CliRunner().invoke(tag_command, [seed, "--jsonl"])
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(line) for line in out.output.splitlines()]
+    assert len(rows) == 23 and {r["source"] for r in rows} == {seed}
+    assert {"text": "二是信息质量需进一步提高。", "section": "problems"}.items() <= rows[19].items()
+    assert rows[19]["labels"] == ["problem:quality"]
+    out = CliRunner().invoke(tag_command, [seed, "--csv"])
+    lines = out.output.splitlines()
+    assert lines[0] == "source,section,text,labels" and len(lines) == 24
+    assert lines[20].endswith(",problems,二是信息质量需进一步提高。,problem:quality")
+
+
+def test_cli_tag_bad_file_and_usage(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    out = CliRunner().invoke(tag_command, [str(bad)])
+    assert out.exit_code == 1 and "empty.txt" in out.output
+    assert CliRunner().invoke(tag_command, []).exit_code == 2
+    assert CliRunner().invoke(tag_command, [str(bad), "--csv", "--jsonl"]).exit_code == 2
+
+
+def test_default_model_is_cached_and_shipped():
+    assert default_model() is default_model() and isinstance(default_model(), SentenceTagger)
