@@ -150,11 +150,13 @@ def review_command(review_path, fingerprint, decision, note):
 
 def register_commands():
     """Commands whose modules import heavy libraries only when they run."""
+    from .batch import batch_command, find_command
+    from .boilerplate import boilerplate_command
     from .htmlreport import report_command
     from .tag_cli import tag_command
 
-    main.add_command(report_command)
-    main.add_command(tag_command)
+    for command in (batch_command, find_command, boilerplate_command, report_command, tag_command):
+        main.add_command(command)
 
 
 register_commands()
