@@ -4,6 +4,7 @@ import re
 import socket
 import warnings
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from sklearn.base import clone
@@ -256,6 +257,96 @@ def test_train_entry_point_on_a_subset(tmp_path):
     predicted = small.predict([("通过区政府门户网站主动公开信息120条。", "overview")])
     assert set(predicted[0]) <= set(load_taxonomy().names)
     assert "channel:website" in predicted[0]
+
+
+# --- the compiled inference path -------------------------------------------------------------
+
+def annotated_items():
+    rows = [json.loads(line) for path in sorted(ANNOTATIONS.glob("*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(r["text"], r["section"]) for r in rows]
+
+
+def test_fast_path_gives_the_pipeline_labels_and_scores_on_every_annotated_sentence(model, monkeypatch):
+    """predict_proba/tag (compiled path) against scikit-learn's pipeline on the plain rule layer."""
+    items = annotated_items()
+    assert len(items) > 1200
+    assert model._fast() is not None  # the shipped model runs compiled, not via the fallback
+    fast_proba, fast_tags = model.predict_proba(items), model.tag(items)
+    monkeypatch.setattr(model, "predict_proba", model._predict_proba_reference)
+    slow_proba, slow_tags = model.predict_proba(items), model.tag(items)
+    assert fast_proba.shape == slow_proba.shape == (len(items), 35)
+    assert np.abs(fast_proba - slow_proba).max() <= 1e-9
+    assert sum(map(len, slow_tags)) > 1000
+    for (text, _), fast, slow in zip(items, fast_tags, slow_tags):
+        fast, slow = dict(fast), dict(slow)
+        assert fast.keys() == slow.keys(), text
+        assert all(abs(fast[label] - slow[label]) <= 1e-9 for label in slow), text
+
+
+def test_indexed_rule_layer_matches_the_plain_one_on_every_annotated_sentence(tmp_path):
+    # the user file adds a one-character word, a pattern and not_words, to reach every branch
+    extra = tmp_path / "mine.toml"
+    extra.write_text('[label."channel:radio"]\ndefinition = "A radio broadcast."\nwords = ["广播", "台"]\n'
+                     'patterns = ["[省市]电[台视]"]\nnot_words = ["电视台", "平台"]\n\n'
+                     '[label."channel:website"]\nnot_words = ["网站群"]\n', encoding="utf-8")
+    texts = [text for text, _ in annotated_items()]
+    texts += ["街网上办事大厅共进驻可网办事项360项。", "在市电台和省电视台开设专栏，依托平台发布。", ""]
+    for rules in (RuleTagger(), RuleTagger(load_taxonomy(extra))):
+        hits = 0
+        for text in texts:
+            assert rules.analyse(text) == rules._analyse_reference(text), text
+            for family in ("problem", "measure", "channel"):
+                assert rules.cue_clauses(text, family) == rules._cue_clauses_reference(text, family), text
+            hits += len(rules.labels_for(text))
+        assert hits > 1000
+
+
+@pytest.mark.parametrize("params", [
+    dict(),
+    dict(use_rules=False, use_section=False, edge_chars=0, cue_views=()),
+    dict(analyzer="char", ngram_range=(2, 4), rule_weight=1.5),  # n-grams over 3 characters: per-text counting
+    dict(analyzer="word", ngram_range=(1, 2), edge_chars=2),  # word analyzer: per-text counting
+])
+def test_fast_path_matches_the_pipeline_for_other_settings(params):
+    est = SentenceTagger(min_df=1, tune_thresholds=False, **params).fit(TOY, TOY_LABELS)
+    X = TOY[:6] + [("网站、公众号和政务微博同步更新；信息时效性有待提高。", "problems"), ("", "overview"),
+                   ("Website  and\tWeChat 公众号", "a section never seen"), "二是信息更新不够及时。",
+                   "ＡＰＰ和小程序～😀同步发布信息"]  # code points above every vocabulary term
+    assert est._fast() is not None
+    assert np.abs(est.predict_proba(X) - est._predict_proba_reference(X)).max() <= 1e-9
+    assert est.predict_proba([]).shape == (0, 3)
+
+
+def test_fast_path_code_points_beyond_the_vocabularies_match_nothing():
+    est = SentenceTagger(min_df=1, tune_thresholds=False).fit(TOY, TOY_LABELS)
+    blocks = est._fast().text_blocks
+    assert [column for column, *_ in blocks.blocks][:2] == ["text", "view:problem"]
+    view = est.pipeline_.named_steps["features"].named_transformers_["view_problem"]
+    # code points whose key, if not clamped, would be that of a one-character term of the next vectorizer
+    aliases = "".join(chr(blocks.base + ord(term)) for term in view.vocabulary_ if len(term) == 1)
+    X = [(f"网站{aliases}有待提高", "problems"), (aliases, "overview")]
+    assert np.abs(est.predict_proba(X) - est._predict_proba_reference(X)).max() <= 1e-9
+
+
+def test_compiled_path_is_built_in_memory_and_never_saved(tmp_path):
+    import skops.io as sio
+
+    est = SentenceTagger(min_df=1, tune_thresholds=False).fit(TOY, TOY_LABELS)
+    expected = est.predict_proba(TOY)
+    assert {"_fast_cache", "_rule_cache"} <= set(est.__dict__)  # built on first use
+    assert not {"_fast_cache", "_rule_cache"} & set(est.__getstate__())
+    sio.dump(est, tmp_path / "direct.skops")  # even without save_model, only the estimator is stored
+    assert sio.get_untrusted_types(file=tmp_path / "direct.skops") == ["gxnlp.tagging.SentenceTagger"]
+    save_model(est, tmp_path / "saved.skops")
+    loaded = load_model(tmp_path / "saved.skops")
+    assert "_fast_cache" not in loaded.__dict__
+    assert np.abs(loaded.predict_proba(TOY) - expected).max() <= 1e-12
+    copy = clone(est)
+    assert copy.get_params() == est.get_params() and not {"_fast_cache", "pipeline_"} & set(copy.__dict__)
+    est.fit(TOY[:12], TOY_LABELS[:12])  # refitting drops the compiled path of the old pipeline
+    assert est._fast() is est.__dict__["_fast_cache"][1] and est.__dict__["_fast_cache"][0] is est.pipeline_
+    assert np.abs(est.predict_proba(TOY) - est._predict_proba_reference(TOY)).max() <= 1e-9
 
 
 # --- outputs -------------------------------------------------------------------------------
