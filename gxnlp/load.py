@@ -258,8 +258,11 @@ def decode_html(data: bytes, source: str) -> str:
     return decode_text(data, source)
 
 
+CJK_CHAR = re.compile("[\u4e00-\u9fff]")
+
+
 def cjk_count(text: str) -> int:
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return len(CJK_CHAR.findall(text))
 
 
 def article_container(body):
@@ -342,8 +345,8 @@ def html_grid(table) -> list[list[str]]:
             while col < len(grid[r]) and grid[r][col] is not None:
                 col += 1
             text = " ".join(td.text_content().replace("\xa0", " ").split())
-            rowspan = safe_span(td.get("rowspan"))
-            colspan = safe_span(td.get("colspan"))
+            rowspan = safe_span(td.get("rowspan")) if "rowspan" in td.attrib else 1
+            colspan = safe_span(td.get("colspan")) if "colspan" in td.attrib else 1
             for dr in range(rowspan):
                 while len(grid) <= r + dr:
                     grid.append([])
