@@ -32,6 +32,7 @@ from typing import Optional
 import click
 
 from . import rules
+from .store import all_or_nothing
 
 OUT_SUBDIR = "boilerplate"
 KINDS = ("template", "common", "shared", "own", "unique")
@@ -716,7 +717,7 @@ def run(out_dir, *, sentence_threshold: Optional[float] = None, paragraph_thresh
     bp = out / OUT_SUBDIR
     bp.mkdir(exist_ok=True)
     writers = {name: PartWriter(bp / f"boilerplate_{name}.parquet") for name in ("matches", "clusters")}
-    try:
+    with all_or_nothing(writers):
         other, own = partners(sent, year)
         for part in matches_tables(sent, reports, other, own):  # written now, freed now
             writers["matches"].write(part)
@@ -735,12 +736,6 @@ def run(out_dir, *, sentence_threshold: Optional[float] = None, paragraph_thresh
             writers["clusters"].write(clusters_table(para, reports))
             summary.update(summarise(para, "paragraph"))
             del para, other, own
-        for w in writers.values():
-            w.close()
-    except BaseException:
-        for w in writers.values():
-            w.abort()
-        raise
     write_parquet(rep_table, bp / "boilerplate_reports.parquet")
     params = {"sentence": ps.__dict__, "paragraph": pp.__dict__, "bands_rows": {"sentence": ps.bands(),
                                                                                  "paragraph": pp.bands()}}

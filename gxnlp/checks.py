@@ -231,8 +231,9 @@ def blank_cells(tables: dict[str, Optional[Table]]) -> Check:
         for key, row in table.rows.items():
             for i, cell in enumerate(row or []):
                 if cell.value is None and cell.loc is not None:
-                    slash += cell.raw.strip() not in ("",)
-                    blank += cell.raw.strip() == ""
+                    printed = cell.raw.strip()
+                    slash += printed != ""
+                    blank += printed == ""
                     column = rules.TABLE3_COLUMNS[i] if name == "table3" else (
                         rules.TABLE4_COLUMNS[i] if name == "table4" else str(i))
                     cells.append(f"{name}.{key}.{column}")

@@ -170,21 +170,20 @@ def fingerprint_of_content(r: Report) -> str:
 def duplicates(reports: list[Report]) -> list[Finding]:
     """The same report twice (same content), or two different reports for one agency and year."""
     out = []
+    content = {id(r): fingerprint_of_content(r) for r in reports}
     by_content = defaultdict(list)
     for r in reports:
-        by_content[fingerprint_of_content(r)].append(r)
-    seen_pairs = set()
+        by_content[content[id(r)]].append(r)
     for same in by_content.values():
         if len(same) > 1:
             out.append(finding("duplicate_report", "notice",
                                "same tables and text: " + ", ".join(Path(r.source).name for r in same), [], same))
-            seen_pairs.update((a.source, b.source) for a in same for b in same)
     for agency, group in group_by_agency(reports).items():
         by_year = defaultdict(list)
         for r in group:
             by_year[r.meta.year].append(r)
         for year, same in by_year.items():
-            distinct = {fingerprint_of_content(r) for r in same}
+            distinct = {content[id(r)] for r in same}
             if year is not None and len(distinct) > 1:
                 out.append(finding("duplicate_report", "fail",
                                    f"{len(same)} different reports for {agency} {year}: "

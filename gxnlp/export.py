@@ -31,8 +31,6 @@ def table_to_dict(table: Optional[Table]):
             else:
                 out[key] = None if cells is None else {f: c.value for f, c in zip(fields, cells)}
         return out
-    if table.key == "table3":
-        return {key: values(cells) for key, cells in table.rows.items()}
     return {key: values(cells) for key, cells in table.rows.items()}
 
 

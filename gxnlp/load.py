@@ -556,8 +556,4 @@ def merge_bands(pdf, index: int, page_tables: tuple[float, float, list[PdfTable]
     return lines
 
 
-def read_unsupported(data: bytes, source: str, settings: ParseSettings) -> Document:  # pragma: no cover
-    raise LoadError(source, "unsupported format")
-
-
-READERS = {"txt": read_txt, "docx": read_docx, "html": read_html, "pdf": read_pdf, "doc": read_unsupported}
+READERS = {"txt": read_txt, "docx": read_docx, "html": read_html, "pdf": read_pdf}

@@ -12,6 +12,7 @@ import fnmatch
 import json
 import os
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -96,6 +97,19 @@ def schemas() -> dict:
         "coverage": pa.schema([("agency_id", s), ("agency", s), ("year", i), ("status", s), ("within_span", b),
                                ("report_id", s), ("source", s)]),
     }
+
+
+@contextmanager
+def all_or_nothing(writers: dict):
+    """Every writer's file appears (renamed from its temp name) or none does: Ctrl-C leaves no half table."""
+    try:
+        yield writers
+        for w in writers.values():
+            w.close()
+    except BaseException:
+        for w in writers.values():
+            w.abort()
+        raise
 
 
 class TableWriter:
@@ -584,7 +598,7 @@ def build_store(out_dir, files: list[FileRecord], load_result: Callable[[str], O
     for c in corrections:
         c.matched = False
     correction_log: list[dict] = []
-    try:
+    with all_or_nothing(writers):
         counts = write_rows(files, load_result, corrections, correction_log, writers)
         for c in corrections:
             if not c.matched:
@@ -593,12 +607,6 @@ def build_store(out_dir, files: list[FileRecord], load_result: Callable[[str], O
                                        "new_value": None, "note": c.note, "status": "no match"})
         for row in sorted(correction_log, key=lambda r: (r["correction_no"], r["source"] or "", r["field"])):
             writers["corrections"].add(row)
-        for w in writers.values():
-            w.close()
-    except BaseException:
-        for w in writers.values():
-            w.abort()
-        raise
     build_duckdb(out)
     counts["corrections"] = sum(1 for r in correction_log if r["status"] == "applied")
     counts["corrections_unmatched"] = sum(1 for r in correction_log if r["status"] != "applied")

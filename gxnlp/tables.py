@@ -262,8 +262,8 @@ def rejoin_split_number(trimmed: list[RawCell], width: int, balanced) -> Optiona
     fits = []
     for i in range(len(trimmed) - 1):
         a, b = trimmed[i].text.strip(), trimmed[i + 1].text.strip()
-        if not (a.isdigit() and b.isdigit()) or (a.startswith("0") and a != "0") or a == "0":
-            continue
+        if not (a.isdigit() and b.isdigit()) or a.startswith("0"):
+            continue  # a leading 0 is never the first half of a split number
         joined = RawCell(a + b, trimmed[i].loc)
         candidate = trimmed[:i] + [joined] + trimmed[i + 2:]
         if balanced([read_number(c.text) for c in candidate]):
@@ -538,7 +538,6 @@ class TablesResult:
     tables: dict[str, Optional[Table]]
     warnings: list[str]
     regions: dict[str, tuple[int, int]]  # table → line range it was read from
-    rows: dict[str, list[Row]]  # kept for --explain
 
 
 def read_tables(doc: Document, sections: dict[str, Optional[Section]],
@@ -548,7 +547,6 @@ def read_tables(doc: Document, sections: dict[str, Optional[Section]],
     tables: dict[str, Optional[Table]] = {}
     warnings: list[str] = []
     regions: dict[str, tuple[int, int]] = {}
-    kept_rows: dict[str, list[Row]] = {}
     for name, section_key in TABLE_SECTIONS.items():
         region = find_region(doc, sections, section_key, spec[name]["header_words"])
         if region is None:
@@ -560,5 +558,4 @@ def read_tables(doc: Document, sections: dict[str, Optional[Section]],
         warnings.extend(reader.warnings)
         if tables[name] is not None:
             regions[name] = region
-            kept_rows[name] = rows
-    return TablesResult(tables, warnings, regions, kept_rows)
+    return TablesResult(tables, warnings, regions)

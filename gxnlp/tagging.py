@@ -16,10 +16,8 @@ import re
 import tomllib
 import warnings
 import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import repeat
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
@@ -355,26 +353,8 @@ class RuleTagger:
 
     def _analyse_reference(self, text: str) -> tuple[set[str], set[str], list[str]]:
         topics, cues = self._topics_reference(text), self._cues_reference(text)
-        clauses = None
-        out = []
-        for name in self.labels:
-            if name not in topics:
-                continue
-            family = self._family_of[name]
-            fam = self._families.get(family, {})
-            if fam.get("blocked_by") and fam["blocked_by"] in cues:
-                continue
-            if fam.get("requires_cue"):
-                if family not in cues:
-                    continue
-                if fam.get("scope") == "clause":
-                    if clauses is None:
-                        clauses = [(self._topics_reference(c), self._cues_reference(c))
-                                   for c in self._clause.split(text) if c.strip()]
-                    if not any(name in t and family in c for t, c in clauses):
-                        continue
-            out.append(name)
-        return topics, cues, out
+        gated = self._gate(text, topics, cues, lambda c: (self._topics_reference(c), self._cues_reference(c)))
+        return topics, cues, gated
 
     def labels_for(self, text: str) -> list[str]:
         return self.analyse(text)[2]
