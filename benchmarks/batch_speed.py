@@ -26,7 +26,7 @@ RESULTS = ROOT / "benchmarks" / "results.json"
 
 
 def make_txt(n: int, folder: Path) -> None:
-    from gxnlp import synth
+    from gxnlp.corpus import synth
 
     synth.write_corpus(synth.generate(n, seed=2024), folder)
     for extra in ("manifest.jsonl", "copies.jsonl"):
@@ -43,7 +43,7 @@ def make_pdf(n: int, folder: Path) -> None:
 
 
 def measure(folder: Path, workers: int, tmp: Path) -> dict:
-    from gxnlp.batch import finalize_store, run_batch
+    from gxnlp.corpus.batch import finalize_store, run_batch
 
     out = tmp / f"out-{folder.name}-{workers}"
     shutil.rmtree(out, ignore_errors=True)

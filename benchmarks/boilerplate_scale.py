@@ -33,9 +33,9 @@ def build_store(n: int, out: Path, seed: int = 11) -> dict:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from gxnlp import synth
-    from gxnlp.agencies import normalise_agency
-    from gxnlp.store import sentences_of
+    from gxnlp.corpus import synth
+    from gxnlp.parse.agencies import normalise_agency
+    from gxnlp.corpus.store import sentences_of
 
     pq_dir = out / "parquet"
     pq_dir.mkdir(parents=True, exist_ok=True)
@@ -77,7 +77,7 @@ def build_store(n: int, out: Path, seed: int = 11) -> dict:
 
 
 def run_child(store: Path) -> dict:
-    code = ("import json, sys; from gxnlp.boilerplate import run; "
+    code = ("import json, sys; from gxnlp.corpus.boilerplate import run; "
             "print(json.dumps(run(sys.argv[1])))")
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code, str(store)], stdout=subprocess.PIPE)

@@ -8,15 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator, Union
 
-from .checks import report_checks, table_checks
-from .claims import claim_checks, read_claims
-from .errors import GxnlpError
-from .load import load
-from .model import Report
-from .normalise import normalise
-from .segment import read_meta, segment
-from .settings import ParseSettings
-from .tables import read_tables
+from gxnlp.check.report import report_checks, table_checks
+from gxnlp.check.claims import claim_checks, read_claims
+from gxnlp.errors import GxnlpError
+from gxnlp.io.load import load
+from gxnlp.model.core import Report
+from gxnlp.parse.normalise import normalise
+from gxnlp.parse.segment import read_meta, segment
+from gxnlp.settings import ParseSettings
+from gxnlp.parse.tables import read_tables
 
 
 def parse(path, settings: Union[ParseSettings, dict, None] = None) -> Report:
@@ -36,7 +36,7 @@ def build_report(doc, settings: ParseSettings) -> Report:
     )
     report.claims, report.sums = read_claims(sections, tables.tables)
     if settings.tag_sentences:
-        from .tagging import tag_sections
+        from gxnlp.tag.tagger import tag_sections
 
         report.sentences = tag_sections(sections)
     report.checks = (table_checks(sections, tables.tables) + claim_checks(report.claims, report.sums)

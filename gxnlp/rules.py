@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib.resources import files
 from types import MappingProxyType
 
-from .errors import RulesError
+from gxnlp.errors import RulesError
 
 SECTION_KEYS = ("overview", "active_disclosure", "requests", "review_litigation", "problems", "other")
 TABLE3_ROWS = (

@@ -12,9 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from gxnlp import batch, synth
-from gxnlp.batch import batch_command, find_command, run_batch
-from gxnlp.store import PARQUET_DIR, schemas
+from gxnlp.corpus import batch
+from gxnlp.corpus import synth
+from gxnlp.cli.batch import batch_command, find_command
+from gxnlp.corpus.batch import run_batch
+from gxnlp.corpus.store import PARQUET_DIR, schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpora" / "seeds"
@@ -148,14 +150,15 @@ def test_results_of_another_parser_version_are_parsed_again(mixed, mixed_store, 
 
 KILL_SCRIPT = textwrap.dedent("""
     import sys, time
-    import gxnlp.batch as b
+    import gxnlp.corpus.batch as b
     real = b.parse_to_result
     def slow(path, settings=None):
         time.sleep(0.05)
         return real(path, settings)
     b.parse_to_result = slow
     sys.argv = ["gxnlp batch", sys.argv[1], "--out", sys.argv[2], "--workers", "1", "--no-progress"]
-    b.batch_command()
+    from gxnlp.cli.batch import batch_command
+    batch_command()
 """)
 
 

@@ -11,8 +11,10 @@ import pytest
 from click.testing import CliRunner
 from datasketch import MinHash
 
-from gxnlp import boilerplate, synth
-from gxnlp.batch import run_batch
+from gxnlp.corpus import boilerplate
+from gxnlp.corpus import synth
+from gxnlp.corpus.batch import run_batch
+from gxnlp.cli.boilerplate import boilerplate_command
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpora" / "seeds"
@@ -137,7 +139,7 @@ def test_previous_year_share_matches_ground_truth(synthetic):
 
 def test_seed_reports_template_note_is_clustered(tmp_path):
     run_batch([SEEDS], tmp_path / "seeds", workers=1, progress=False)
-    result = CliRunner().invoke(boilerplate.boilerplate_command, [str(tmp_path / "seeds")])
+    result = CliRunner().invoke(boilerplate_command, [str(tmp_path / "seeds")])
     assert result.exit_code == 0, result.output
     c = read(tmp_path / "seeds", "clusters")
     note = c[c["example"].str.contains("勾稽关系")]
@@ -164,7 +166,7 @@ def test_views_added_to_the_duckdb(synthetic):
 
 
 def test_no_store_is_an_error(tmp_path):
-    result = CliRunner().invoke(boilerplate.boilerplate_command, [str(tmp_path)])
+    result = CliRunner().invoke(boilerplate_command, [str(tmp_path)])
     assert result.exit_code == 2 and "not a store" in result.output
     shutil.rmtree(tmp_path)
 

@@ -4,8 +4,8 @@ import json
 import pytest
 
 import gxnlp
-from gxnlp.claims import chinese_value, extract_claims, find_numbers
-from gxnlp.normalise import normalise_text
+from gxnlp.check.claims import chinese_value, extract_claims, find_numbers
+from gxnlp.parse.normalise import normalise_text
 from conftest import ROOT, SEEDS, TRUTH, load_truth, score
 
 

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import gxnlp
-from gxnlp.crosscheck import apply_review, cross_check, read_review, write_review
+from gxnlp.check.across import apply_review, cross_check, read_review, write_review
 from conftest import SEEDS
 
 SEED = (SEEDS / "002_5b59a7048e580c09.txt").read_text(encoding="utf-8")

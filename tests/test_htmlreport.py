@@ -15,8 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 import gxnlp
-from gxnlp import htmlreport, synth
-from gxnlp.htmlreport import Mark, render_span, report_command, report_page
+from gxnlp.report import page as htmlreport
+from gxnlp.corpus import synth
+from gxnlp.cli.report import report_command
+from gxnlp.report.page import Mark, render_span, report_page
 from conftest import FIXTURES, SEEDS
 
 DOCX = FIXTURES / "layouts" / "pdf-split-table.docx"  # one inconsistent claim: «…二十个工作日…» 20 vs table3.granted.total 3
@@ -138,7 +140,8 @@ def test_report_command_writes_a_page_and_refuses_a_bad_file(tmp_path):
 def store_dir(tmp_path_factory):
     pytest.importorskip("pyarrow")
     pytest.importorskip("duckdb")
-    from gxnlp import batch, boilerplate
+    from gxnlp.corpus import batch
+    from gxnlp.corpus import boilerplate
 
     out = tmp_path_factory.mktemp("store")
     batch.run_batch([str(SEEDS), str(FIXTURES / "layouts"), str(SCRIPT_HTML), str(FIXTURES / "bad" / "empty.txt")],

@@ -7,7 +7,7 @@ import pytest
 
 import gxnlp
 from gxnlp.errors import LoadError, ScannedPDFError
-from gxnlp.load import load, sniff
+from gxnlp.io.load import load, sniff
 from conftest import FIXTURES, SEEDS, TRUTH, load_truth, score
 
 SEED = SEEDS / "002_5b59a7048e580c09.txt"
@@ -134,7 +134,7 @@ def test_pdf_fast_table_path_reads_the_same_cells_as_pdfplumber():
     """Table cells from pypdfium2 geometry + pdfplumber's cell algorithm equal pdfplumber's own reading."""
     import pypdfium2 as pdfium
 
-    from gxnlp.load import pdf_tables, pdfium_tables
+    from gxnlp.io.load import pdf_tables, pdfium_tables
 
     data = SEED_PDF.read_bytes()
     pdf = pdfium.PdfDocument(data)

@@ -5,8 +5,8 @@ from spacy.tokens import Doc, Span
 
 import gxnlp
 from conftest import SEEDS
-from gxnlp.spacy_components import register_extensions
-from gxnlp.sentences import split_sentences
+from gxnlp.tag.components import register_extensions
+from gxnlp.tag.sentences import split_sentences
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Normalisation functions, on the damage real extraction produces."""
-from gxnlp.load import text_lines
-from gxnlp.model import Document
-from gxnlp.normalise import fold_compat, is_page_number, normalise, remove_cjk_spaces, strip_artefacts
+from gxnlp.io.load import text_lines
+from gxnlp.model.core import Document
+from gxnlp.parse.normalise import fold_compat, is_page_number, normalise, remove_cjk_spaces, strip_artefacts
 
 
 def test_kangxi_radicals_and_full_width_digits_fold():

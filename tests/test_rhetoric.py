@@ -4,8 +4,8 @@ import math
 import pytest
 
 import gxnlp
-from gxnlp import rhetoric
-from gxnlp.model import Meta, Report, Section, Sentence
+from gxnlp.report import rhetoric
+from gxnlp.model.core import Meta, Report, Section, Sentence
 from conftest import SEEDS
 
 SEED0 = SEEDS / "000_7d8359c2a2673d89.txt"  # 钟村街道 2022

@@ -1,10 +1,10 @@
 """Segmentation and metadata on real heading variants."""
 import pytest
 
-from gxnlp.load import text_lines
-from gxnlp.model import Document
-from gxnlp.normalise import normalise
-from gxnlp.segment import find_level, match_heading, read_meta, segment
+from gxnlp.io.load import text_lines
+from gxnlp.model.core import Document
+from gxnlp.parse.normalise import normalise
+from gxnlp.parse.segment import find_level, match_heading, read_meta, segment
 
 
 def doc(text: str) -> Document:

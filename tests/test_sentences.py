@@ -5,7 +5,7 @@ import pytest
 
 import gxnlp
 from conftest import ROOT, SEEDS
-from gxnlp.sentences import split_sentences
+from gxnlp.tag.sentences import split_sentences
 
 ANNOTATIONS = ROOT / "corpora" / "annotations"
 

@@ -7,11 +7,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from gxnlp import rules, synth
-from gxnlp.agencies import normalise_agency, parse_agency, same_agency
-from gxnlp.batch import run_batch
+from gxnlp import rules
+from gxnlp.corpus import synth
+from gxnlp.parse.agencies import normalise_agency, parse_agency, same_agency
+from gxnlp.corpus.batch import run_batch
 from gxnlp.errors import GxnlpError
-from gxnlp.store import cell_ref, coverage_rows, group_agencies, load_corrections
+from gxnlp.corpus.store import cell_ref, coverage_rows, group_agencies, load_corrections
 
 
 # --- agency names ----------------------------------------------------------------------------
@@ -206,7 +207,7 @@ def test_sentences_and_sections_tables(synthetic_store):
 
 
 def test_sentences_from_the_report_json_are_located_in_their_sections():
-    from gxnlp.store import sentences_of
+    from gxnlp.corpus.store import sentences_of
 
     d = {"sections": {"overview": "（一）主动公开。全年公开信息5条。全年公开信息5条。", "other": "无。"},
          "sentences": [{"text": "全年公开信息5条。", "section": "overview", "labels": ["channel:website"]},
@@ -221,7 +222,7 @@ def test_sentences_from_the_report_json_are_located_in_their_sections():
 def test_a_failed_path_does_not_hide_the_same_content_parsed_elsewhere(tmp_path):
     """A timed out in an earlier run; B, same bytes, parsed later: B holds the report."""
     from gxnlp import parse
-    from gxnlp.store import FileRecord, build_store
+    from gxnlp.corpus.store import FileRecord, build_store
 
     seed = Path(__file__).resolve().parent.parent / "corpora" / "seeds" / "000_7d8359c2a2673d89.txt"
     report = parse(seed).to_dict()

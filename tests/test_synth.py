@@ -4,8 +4,9 @@ from collections import Counter
 
 import pytest
 
-from gxnlp import parse, synth
-from gxnlp.agencies import normalise_agency
+from gxnlp import parse
+from gxnlp.corpus import synth
+from gxnlp.parse.agencies import normalise_agency
 
 
 @pytest.fixture(scope="module")

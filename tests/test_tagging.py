@@ -13,14 +13,14 @@ from sklearn.exceptions import NotFittedError
 import gxnlp
 from conftest import ROOT, SEEDS
 from gxnlp.errors import RulesError
-from gxnlp.model import Sentence
-from gxnlp.tag_cli import tag_command
-from gxnlp.tagging import (RuleTagger, SentenceTagger, default_model, default_model_path, load_model,
+from gxnlp.model.core import Sentence
+from gxnlp.cli.tag import tag_command
+from gxnlp.tag.tagger import (RuleTagger, SentenceTagger, default_model, default_model_path, load_model,
                            load_taxonomy, save_model, tag_sections, tag_texts)
-from gxnlp.train import main as train_main
+from gxnlp.tag.train import main as train_main
 
 ANNOTATIONS = ROOT / "corpora" / "annotations"
-MODELS = ROOT / "models"
+MODELS = ROOT / "gxnlp" / "models"
 TRAIN_SEEDS = ("000", "001", "002", "004")  # splits.json: 003 is the held-out seed
 
 
@@ -337,7 +337,7 @@ def test_compiled_path_is_built_in_memory_and_never_saved(tmp_path):
     assert {"_fast_cache", "_rule_cache"} <= set(est.__dict__)  # built on first use
     assert not {"_fast_cache", "_rule_cache"} & set(est.__getstate__())
     sio.dump(est, tmp_path / "direct.skops")  # even without save_model, only the estimator is stored
-    assert sio.get_untrusted_types(file=tmp_path / "direct.skops") == ["gxnlp.tagging.SentenceTagger"]
+    assert sio.get_untrusted_types(file=tmp_path / "direct.skops") == ["gxnlp.tag.tagger.SentenceTagger"]
     save_model(est, tmp_path / "saved.skops")
     loaded = load_model(tmp_path / "saved.skops")
     assert "_fast_cache" not in loaded.__dict__

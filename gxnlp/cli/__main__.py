@@ -1,0 +1,3 @@
+from gxnlp.cli import main
+
+main()
