@@ -152,6 +152,6 @@ def test_pdf_fast_table_path_reads_the_same_cells_as_pdfplumber():
 
 def test_pdf_cells_keep_page_box_and_table_index():
     report = gxnlp.parse(SEED_PDF)
-    cell = report.to_dict()["provenance"]["tables"]["table3"]["granted"][0]
+    cell = report.to_dict()["provenance"]["tables"]["table3"]["rows"]["granted"][0]
     assert cell["raw"] == "0"
     assert set(cell["loc"]) >= {"page", "table", "row", "col", "bbox"}

@@ -57,12 +57,12 @@ def test_seed_003_table4_leading_blanks_do_not_shift():
 def test_provenance_keeps_raw_text_and_location():
     report = gxnlp.parse(SEEDS / "000_7d8359c2a2673d89.txt")
     prov = report.to_dict()["provenance"]["tables"]
-    penalty = prov["table2"]["penalty"][0]
+    penalty = prov["table2"]["rows"]["penalty"][0]
     assert penalty["raw"] == "749"
     line = penalty["loc"]["line"]
     assert "749" in (SEEDS / "000_7d8359c2a2673d89.txt").read_text(encoding="utf-8").splitlines()[line - 1]
     pdf = gxnlp.parse(FIXTURES / "formats" / "000_7d8359c2a2673d89.pdf").to_dict()["provenance"]["tables"]
-    cell = pdf["table3"]["new_received"][0]
+    cell = pdf["table3"]["rows"]["new_received"][0]
     assert cell["raw"] == "4" and cell["loc"]["page"] >= 1 and len(cell["loc"]["bbox"]) == 4
 
 

@@ -160,10 +160,8 @@ def x_in_force(prev: Report, cur: Report) -> Optional[Finding]:
 
 
 def fingerprint_of_content(r: Report) -> str:
-    from gxnlp.model.saved import table_to_dict
-
-    body = {"tables": {k: table_to_dict(t) for k, t in r.tables.items()},
-            "sections": {k: (s.text if s else None) for k, s in r.sections.items()}}
+    saved = r.to_dict(provenance=False)
+    body = {"tables": saved["tables"], "sections": saved["sections"]}
     return hashlib.sha1(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 

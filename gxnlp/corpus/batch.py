@@ -99,12 +99,11 @@ def os_reason(e: OSError) -> str:
 def parse_to_result(path: str, settings: Optional[dict] = None) -> dict:
     """Parse one file; never raises. ok → the gzipped result JSON (compressed here, in the worker);
     else kind + reason (+ traceback)."""
-    from gxnlp.model.saved import report_to_dict
     from gxnlp.pipeline import parse
 
     try:
         report = parse(path, settings)
-        result = {"report": report_to_dict(report)}
+        result = {"report": report.to_dict()}
         load_error = False
     except GxnlpError as e:
         result = {"error": {"kind": "load", "reason": e.reason}}

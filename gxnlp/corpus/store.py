@@ -258,14 +258,19 @@ def apply_corrections(d: dict, report_id: str, paths: list[str], corrections: li
                 if f:
                     old = table[row].get(f)
                     table[row][f] = new_value
+                    idx = list(table[row]).index(f)
                 else:
                     old, table[row] = table[row], new_value
+                    idx = 0
             else:
                 if table.get(row) is None:
                     log.append({**entry, "old_value": None, "status": "row absent"})
                     continue
                 old = table[row][idx]
                 table[row][idx] = new_value
+            saved_cells = saved_rows(d, name).get(row)
+            if saved_cells is not None and idx < len(saved_cells):
+                saved_cells[idx]["value"] = new_value  # the saved form keeps the corrected value with its raw text
             changed.add(key)
             log.append({**entry, "old_value": json.dumps(old), "status": "applied"})
     if changed:
@@ -318,6 +323,12 @@ def recompute_checks(d: dict, changed: set[str]) -> None:
         if c["id"] in fresh:
             new = fresh[c["id"]]
             c.update(status=new.status, detail=new.detail, cells=list(new.cells), recomputed=True)
+
+
+def saved_rows(d: dict, table: str) -> dict:
+    """row key → saved cells ({value, raw, loc}) of one table in a report's saved form."""
+    saved = ((d.get("provenance") or {}).get("tables") or {}).get(table) or {}
+    return saved.get("rows") or {}
 
 
 def cell_value(d: dict, name: str) -> Optional[float]:
@@ -392,7 +403,6 @@ def regex_split(key: str, text: str) -> list[tuple[int, int, str]]:
 def report_rows(report_id: str, source: str, n_files: int, d: dict, changed: set[str]) -> dict[str, list[dict]]:
     """All rows one report contributes, by table."""
     tables = d.get("tables") or {}
-    prov = ((d.get("provenance") or {}).get("tables")) or {}
     rows: dict[str, list[dict]] = defaultdict(list)
     wide: dict = {}
     for col_name, table, row, column in cell_columns():
@@ -401,7 +411,7 @@ def report_rows(report_id: str, source: str, n_files: int, d: dict, changed: set
         t = tables.get(table_name)
         if t is None:
             continue
-        p = prov.get(table_name) or {}
+        p = saved_rows(d, table_name)
         for row, values in t.items():
             if row == "format" or values is None:
                 continue
@@ -416,7 +426,7 @@ def report_rows(report_id: str, source: str, n_files: int, d: dict, changed: set
             cell_prov = p.get(row) or []
             for i, (column, value) in enumerate(pairs):
                 name = cell_name(table_name, row, column)
-                loc = (cell_prov[i] if i < len(cell_prov) else None) or {}
+                loc = (cell_prov[i] if i < len(cell_prov) else None) or {}  # the saved cell: value, raw, loc
                 rows["cells"].append({
                     "report_id": report_id, "table": table_name, "row": row, "column": column, "cell": name,
                     "value": None if value is None else float(value), "raw": loc.get("raw"),
