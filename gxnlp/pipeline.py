@@ -5,6 +5,7 @@ a function of the data model; this module only wires them together.
 """
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Iterable, Iterator, Union
 
@@ -38,7 +39,8 @@ def build_report(doc, settings: ParseSettings) -> Report:
     if settings.tag_sentences:
         from gxnlp.tag.tagger import tag_sections
 
-        report.sentences = tag_sections(sections)
+        # rebuilt through the dataclass so scores are normalised as the saved form keeps them
+        report.sentences = [dataclasses.replace(s) for s in tag_sections(sections)]
     report.checks = (table_checks(sections, tables.tables) + claim_checks(report.claims, report.sums)
                      + report_checks(meta, sections, tables.tables, report.claims))
     return report

@@ -167,7 +167,10 @@ def row_values(table) -> dict:
 
 
 def test_reports_rebuilt_from_the_store_match_the_parser(store_dir):
-    reports, ids, errors = htmlreport.reports_from_store(store_dir)
+    from gxnlp.corpus.store import read_errors, read_reports
+
+    ids, reports = map(list, zip(*read_reports(store_dir)))
+    errors = read_errors(store_dir)
     assert len(reports) == len(ids) == len(set(ids)) >= 20
     assert [e[0].endswith("empty.txt") for e in errors] == [True]
     for rebuilt in reports:

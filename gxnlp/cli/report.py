@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from gxnlp.corpus.store import has_reports, is_store, read_boilerplate, read_errors, read_reports
 from gxnlp.cli.common import fail_line
-from gxnlp.report.page import is_store, read_boilerplate, report_page, reports_from_store, write_corpus
+from gxnlp.report.page import report_page, write_corpus
 
 
 @click.command("report")
@@ -40,8 +41,8 @@ def report_command(target, html_path, title, pages, debug):
         return
     ids = None
     if is_store(path):
-        reports, ids, errors = reports_from_store(path)
-        boilerplate = read_boilerplate(path)
+        ids, reports = map(list, zip(*read_reports(path))) if has_reports(path) else ([], [])
+        errors, boilerplate = read_errors(path), read_boilerplate(path)
     else:
         reports, errors, boilerplate = [], [], None
         for p in expand_paths([path]):

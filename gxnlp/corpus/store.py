@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from gxnlp import rules
 from gxnlp.parse.agencies import normalise_agency, parse_agency, parents_compatible
@@ -88,6 +88,7 @@ def schemas() -> dict:
                            ("text", s)]),
         "sentences": pa.schema([("report_id", s), ("sentence_no", i), ("section", s), ("start", i), ("end", i),
                                 ("text", s), ("labels", ls)]),
+        "saved": pa.schema([("report_id", s), ("saved", s)]),  # each report's saved form (Report.to_dict), as JSON
         "errors": pa.schema([("path", s), ("sha256", s), ("kind", s), ("reason", s), ("duplicate_of", s)]),
         "corrections": pa.schema([("correction_no", i), ("selector", s), ("report_id", s), ("source", s),
                                   ("field", s), ("old_value", s), ("new_value", s), ("note", s), ("status", s)]),
@@ -660,6 +661,7 @@ def write_rows(files, load_result, corrections, correction_log, writers) -> dict
         d["source"] = f.path
         paths = [x.path for x in same]
         changed = apply_corrections(d, f.sha256, paths, corrections, correction_log)
+        writers["saved"].add({"report_id": f.sha256, "saved": json.dumps(d, ensure_ascii=False)})
         for table, rows in report_rows(f.sha256, f.path, len(same), d, changed).items():
             w = writers[table]
             for row in rows:
@@ -742,6 +744,54 @@ def read_table(out_dir, name: str, columns: Optional[list[str]] = None):
     import pyarrow.parquet as pq
 
     return pq.read_table(Path(out_dir) / PARQUET_DIR / f"{name}.parquet", columns=columns).to_pandas()
+
+
+def read_reports(out_dir, ids: Optional[Iterable[str]] = None) -> Iterator[tuple[str, object]]:
+    """(report id, Report) for every report of a store (or those named), corrections applied.
+
+    The one way back from a store to the data model: pages, boilerplate and look-ups read
+    reports here, through `Report.from_dict`, never by reassembling rows.
+    """
+    import pyarrow.parquet as pq
+
+    from gxnlp.model import Report
+
+    wanted = None if ids is None else set(ids)
+    pf = pq.ParquetFile(Path(out_dir) / PARQUET_DIR / "saved.parquet")
+    for batch in pf.iter_batches(batch_size=512):
+        for rid, text in zip(batch.column("report_id").to_pylist(), batch.column("saved").to_pylist()):
+            if wanted is None or rid in wanted:
+                yield rid, Report.from_dict(json.loads(text))
+
+
+def has_reports(out_dir) -> bool:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(Path(out_dir) / PARQUET_DIR / "saved.parquet").metadata.num_rows > 0
+
+
+def is_store(path) -> bool:
+    """A `gxnlp batch` OUT_DIR, as opposed to a folder of report files."""
+    return (Path(path) / PARQUET_DIR / "saved.parquet").is_file()
+
+
+def read_errors(out_dir) -> list[tuple[str, str]]:
+    """(path, "kind: reason") for every input of a store that did not become a report."""
+    return [(e.path, f"{e.kind}: {e.reason}") for e in read_table(out_dir, "errors").itertuples(index=False)]
+
+
+def read_boilerplate(out_dir):
+    """The boilerplate tables of a store, or None when `gxnlp boilerplate` has not been run."""
+    import pandas as pd
+
+    folder = Path(out_dir) / "boilerplate"
+    clusters, reps = folder / "boilerplate_clusters.parquet", folder / "boilerplate_reports.parquet"
+    if not clusters.is_file():
+        return None
+    return {"clusters": pd.read_parquet(clusters), "reports": pd.read_parquet(reps) if reps.is_file() else None}
+
+
+# --- command line ------------------------------------------------------------------------------
 
 
 def find_reports(out_dir, agency: Optional[str] = None, year: Optional[int] = None,

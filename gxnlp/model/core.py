@@ -165,6 +165,11 @@ class Sentence:
     labels: list[tuple[str, float]] = field(default_factory=list)
     heading: bool = False
 
+    def __post_init__(self):
+        # scores to 6 places: the last bits of a float differ between BLAS builds and threads,
+        # and a saved report must read back equal and be identical across runs
+        self.labels = [(lab, round(float(p), 6)) for lab, p in self.labels]
+
 
 @dataclass(slots=True)
 class Meta:
@@ -320,7 +325,7 @@ def _claim_dict(c: Claim) -> dict:
 
 def _sentence_dict(s: Sentence) -> dict:
     return {"text": s.text, "section": s.section, "span": list(s.span), "labels": [lab for lab, _ in s.labels],
-            "scores": {lab: p for lab, p in s.labels}}
+            "scores": {lab: round(float(p), 6) for lab, p in s.labels}}  # see Sentence.__post_init__
 
 
 def table2_fields(template: str) -> dict:
