@@ -12,7 +12,8 @@ from gxnlp.corpus import synth
 from gxnlp.parse.agencies import normalise_agency, parse_agency, same_agency
 from gxnlp.corpus.batch import run_batch
 from gxnlp.errors import GxnlpError
-from gxnlp.corpus.store import cell_ref, coverage_rows, group_agencies, load_corrections
+from gxnlp.corpus.corrections import cell_ref, load_corrections
+from gxnlp.corpus.coverage import coverage_rows, group_agencies
 
 
 # --- agency names ----------------------------------------------------------------------------

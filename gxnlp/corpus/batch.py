@@ -459,7 +459,7 @@ def run_batch(inputs: Iterable, out_dir, *, workers: Optional[int] = None, timeo
 def load_corrections_file(corrections):
     if corrections is None:
         return None
-    from gxnlp.corpus.store import load_corrections
+    from gxnlp.corpus.corrections import load_corrections
 
     return load_corrections(corrections)
 
