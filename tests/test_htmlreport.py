@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 import gxnlp
-from gxnlp.report import page as htmlreport
+from gxnlp.report.corpus import corpus_page
+from gxnlp.report.html import esc
 from gxnlp.corpus import synth
 from gxnlp.cli.report import report_command
 from gxnlp.report.page import Mark, render_span, report_page
@@ -298,7 +299,7 @@ def sentinel_page(tmp_path: Path, inject: bool) -> Path:
     assert script in report.sections["other"].text and img in report.sections["other"].text
     page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n', "", report_page(report))
     if inject:
-        page = page.replace(htmlreport.esc(script), script).replace("</main>", img + "</main>")
+        page = page.replace(esc(script), script).replace("</main>", img + "</main>")
     out = tmp_path / ("injected.html" if inject else "escaped.html")
     out.write_text(page, encoding="utf-8")
     return out
@@ -336,7 +337,7 @@ def test_the_csp_blocks_a_script_it_does_not_know(tmp_path):
 
 
 def test_an_empty_corpus_still_renders():
-    doc = lxml.html.fromstring(htmlreport.corpus_page([], errors=[("x.pdf", "x.pdf: encrypted PDF")]))
+    doc = lxml.html.fromstring(corpus_page([], errors=[("x.pdf", "x.pdf: encrypted PDF")]))
     tiles = [t.text_content() for t in doc.get_element_by_id("overview").xpath(".//div[contains(concat(' ', normalize-space(@class), ' '), ' tile ')]")]
     assert tiles[:2] == ["0reports parsed", "1files refused"]
     assert "x.pdf: encrypted PDF" in doc.get_element_by_id("overview").text_content()

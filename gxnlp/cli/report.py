@@ -8,7 +8,8 @@ import click
 
 from gxnlp.corpus.store import has_reports, is_store, read_boilerplate, read_errors, read_reports
 from gxnlp.cli.common import fail_line
-from gxnlp.report.page import report_page, write_corpus
+from gxnlp.report.corpus import write_corpus
+from gxnlp.report.page import report_page
 
 
 @click.command("report")
