@@ -26,43 +26,6 @@ YEARS = (2021, 2022, 2023, 2024)
 APPLICANTS = 6
 
 T3_RESULT_ROWS = rules.TABLE3_ROWS[2:23]
-T3_LABELS = {  # (level-1 label, level-2 label, level-3 label) as printed in the 2021 template
-    "new_received": ("一、本年新收政府信息公开申请数量", "", ""),
-    "carried_over": ("二、上年结转政府信息公开申请数量", "", ""),
-    "granted": ("三、本年度办理结果", "（一）予以公开", ""),
-    "partially_granted": ("", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ""),
-    "denied_state_secret": ("", "（三）不予公开", "1.属于国家秘密"),
-    "denied_prohibited_by_law": ("", "", "2.其他法律行政法规禁止公开"),
-    "denied_three_safeties": ("", "", "3.危及“三安全一稳定”"),
-    "denied_third_party": ("", "", "4.保护第三方合法权益"),
-    "denied_internal_affairs": ("", "", "5.属于三类内部事务信息"),
-    "denied_process_info": ("", "", "6.属于四类过程性信息"),
-    "denied_enforcement_file": ("", "", "7.属于行政执法案卷"),
-    "denied_admin_query": ("", "", "8.属于行政查询事项"),
-    "unavailable_not_held": ("", "（四）无法提供", "1.本机关不掌握相关政府信息"),
-    "unavailable_needs_creation": ("", "", "2.没有现成信息需要另行制作"),
-    "unavailable_unclear": ("", "", "3.补正后申请内容仍不明确"),
-    "rejected_petition": ("", "（五）不予处理", "1.信访举报投诉类申请"),
-    "rejected_duplicate": ("", "", "2.重复申请"),
-    "rejected_publication": ("", "", "3.要求提供公开出版物"),
-    "rejected_excessive": ("", "", "4.无正当理由大量反复申请"),
-    "rejected_confirmation": ("", "", "5.要求行政机关确认或重新出具已获取信息"),
-    "other_no_correction": ("", "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-    "other_no_fee": ("", "", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
-    "other_other": ("", "", "3.其他"),
-    "total_processed": ("", "（七）总计", ""),
-    "carried_forward": ("四、结转下年度继续办理", "", ""),
-}
-T3_HEADER = [
-    ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "", "", "申请人情况", "", "", "", "", "", ""],
-    ["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
-    ["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""],
-]
-T4_HEADER = [
-    ["行政复议", "", "", "", "", "行政诉讼"] + [""] * 9,
-    ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
-    [""] * 5 + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
-]
 ERROR_KINDS = ("t3_row_total", "t3_results", "t3_balance", "t4_total", "claim", "sum")
 
 
@@ -145,7 +108,7 @@ def make_agencies(count: int, rng: random.Random, pools) -> list[SynthAgency]:
     for i in range(count):
         if not counties or rng.random() < 0.15:
             province = rng.choice(pools["provinces"])
-            counties.append((province, place() + "市", place() + rng.choice(["县", "区"])))
+            counties.append((province, place() + form()["city_suffix"], place() + rng.choice(form()["county_suffixes"])))
         province, city, county = rng.choice(counties)
         r = rng.random()
         free = [d for d in pools["departments"] if (county, d) not in used_departments]
@@ -249,29 +212,27 @@ def fmt(v) -> str:
     return str(int(v))
 
 
+def form():
+    """The printed form of a report: labels, headers and headings (gxnlp/data/synth.toml [form])."""
+    return rules.load("synth")["form"]
+
+
 def table2_blocks(t2: dict) -> list[list[list[str]]]:
-    n = t2["normative_documents"]
-    return [
-        [["第二十条第（一）项", "", "", ""], ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
-         ["规章", "0", "0", "0"], ["行政规范性文件", fmt(n["issued"]), fmt(n["repealed"]), fmt(n["in_force"])]],
-        [["第二十条第（五）项", "", "", ""], ["信息内容", "本年处理决定数量", "", ""], ["行政许可", fmt(t2["licensing"]), "", ""]],
-        [["第二十条第（六）项", "", "", ""], ["信息内容", "本年处理决定数量", "", ""], ["行政处罚", fmt(t2["penalty"]), "", ""],
-         ["行政强制", fmt(t2["coercion"]), "", ""]],
-        [["第二十条第（八）项", "", "", ""], ["信息内容", "本年收费金额（单位：万元）", "", ""],
-         ["行政事业性收费", fmt(t2["fees_10k_yuan"]), "", ""]],
-    ]
+    values = {k: fmt(v) for k, v in t2.items() if isinstance(v, (int, float))}
+    values.update({k: fmt(v) for k, v in t2["normative_documents"].items()})
+    return [[[cell.format(**values) for cell in row] for row in block] for block in form()["table2_blocks"]]
 
 
 def table3_grid(t3: dict) -> list[list[str]]:
-    grid = [list(r) for r in T3_HEADER]
-    for key, labels in T3_LABELS.items():
+    grid = [list(r) for r in form()["t3_header"]]
+    for key, labels in form()["t3_labels"].items():
         grid.append(list(labels) + [fmt(v) for v in t3[key]])
     return grid
 
 
 def table4_grid(t4: dict) -> list[list[str]]:
     values = [fmt(v) for g in rules.TABLE4_GROUPS for v in t4[g]]
-    return [list(r) for r in T4_HEADER] + [values]
+    return [list(r) for r in form()["t4_header"]] + [values]
 
 
 def render_grid(grid: list[list[str]], layout: str, labels: int = 0) -> str:
@@ -358,7 +319,7 @@ def write_report(agency: SynthAgency, year: int, rng: random.Random, pools, coun
             slots[slot] = SynthSentence(section, text, old.lineage, "self")
             continue
         if slot.startswith("problem"):
-            text = "一二三"[int(slot[-1])] + "是" + w.problem_item() + "；"
+            text = form()["problem_item"].format(numeral=form()["item_numerals"][int(slot[-1])], item=w.problem_item())
         elif slot == "measures":
             text = pools["measures_intro"].format(subj=subject(agency, pools, rng)) + "，".join(w.clauses(3)) + "。"
         else:
@@ -376,7 +337,7 @@ def write_report(agency: SynthAgency, year: int, rng: random.Random, pools, coun
             for slot in targets:
                 src = donor_slots[slot]
                 text = src.text.replace(donor_agency.short, agency.short).replace(
-                    f"{donor_report['_year']}年", f"{year}年")
+                    form()["year"].format(year=donor_report['_year']), form()["year"].format(year=year))
                 slots[slot] = SynthSentence(src.section, text, src.lineage, "copy")
                 copies.append({"copier": file_name, "origin": donor_report["_file"], "lineage": src.lineage,
                                "unit": "paragraph" if paragraph else "sentence", "slot": slot,
@@ -404,11 +365,12 @@ def render(agency, printed, year, layout, tables, errors, slots, rng, pools):
         sentences.append(SynthSentence(section, text, lineage, origin))
         return text
 
-    title = rng.choice([f"{printed}{year}年政府信息公开工作年度报告", f"{year}年{printed}政府信息公开工作年度报告",
-                        f"{printed}{year}年度政府信息公开工作年度报告"])
+    printed_form = form()
+    headings = printed_form["headings"]
+    title = rng.choice(printed_form["titles"]).format(printed=printed, year=year)
     gap = "\n\n" if rng.random() < 0.6 else "\n"
     out = [title, ""]
-    out.append("一、总体情况")
+    out.append(headings["overview"])
     tmpl = []
     for i, t in enumerate(pools["template_sentences"]):
         if rng.random() < (0.9 if i == 0 else 0.55):
@@ -420,10 +382,11 @@ def render(agency, printed, year, layout, tables, errors, slots, rng, pools):
     cats = agency.categories
     parts = [rng.randint(1, 60) for _ in cats]
     total = sum(parts) + sum_error
-    parts_text = "、".join(f"{c}{n}条" for c, n in zip(cats, parts))
+    parts_text = printed_form["list_separator"].join(printed_form["category_count"].format(category=c, n=n)
+                                                for c, n in zip(cats, parts))
     disclosure = pools["disclosure"].format(year=year, short=agency.short, channel=agency.channel, total=total,
                                             parts=parts_text)
-    out.append("（一）主动公开情况。" + fixed("overview", disclosure, f"F:disclosure:{agency.id}", "formula"))
+    out.append(printed_form["disclosure_heading"] + fixed("overview", disclosure, f"F:disclosure:{agency.id}", "formula"))
     requests = pools["requests"].format(received=t3["new_received"][6] + claim_error, carried=t3["carried_over"][6],
                                         done=t3["total_processed"][6], forward=t3["carried_forward"][6])
     out.append(requests)
@@ -433,17 +396,17 @@ def render(agency, printed, year, layout, tables, errors, slots, rng, pools):
         sentences.extend(pair)
         paragraphs.append([s.lineage for s in pair])
         out.append(heading + "".join(s.text for s in pair))
-    out += ["", "二、主动公开政府信息情况", ""]
+    out += ["", headings["active_disclosure"], ""]
     out.append("\n\n".join(render_grid(b, layout) for b in table2_blocks(tables["table2"])) if layout != "tab"
                else "\n".join(render_grid(b, layout) for b in table2_blocks(tables["table2"])))
-    out += ["", "三、收到和处理政府信息公开申请情况", "", render_grid(table3_grid(t3), layout, labels=3), ""]
-    out += ["四、政府信息公开行政复议、行政诉讼情况", ""]
+    out += ["", headings["requests"], "", render_grid(table3_grid(t3), layout, labels=3), ""]
+    out += [headings["review_litigation"], ""]
     review_total = t4["review"][4]
     lit_total = t4["litigation_direct"][4] + t4["litigation_after_review"][4]
     out.append(fixed("review_litigation", pools["review"].format(review=review_total, litigation=lit_total),
                      "F:review", "formula"))
     out += ["", render_grid(table4_grid(t4), layout), ""]
-    out.append("五、存在的主要问题及改进情况")
+    out.append(headings["problems"])
     problem_intro = pools["problems_intro"].format(subj=subj)
     items = [slots[f"problem.{i}"] for i in range(3)]
     fixed("problems", problem_intro, "C:problems_intro", "common")
@@ -451,17 +414,12 @@ def render(agency, printed, year, layout, tables, errors, slots, rng, pools):
     out.append(problem_intro + "".join(s.text for s in items).rstrip("；") + "。")
     sentences.append(slots["measures"])
     out.append(slots["measures"].text)
-    out.append("六、其他需要报告的事项")
+    out.append(headings["other"])
     k = rng.choices(range(len(pools["fee_sentences"])), [0.5, 0.3, 0.2])[0]
     out.append(fixed("other", pools["fee_sentences"][k].format(year=year, subj=subj), f"C:fee{k}", "common"))
-    out += ["", agency.variants()[0], f"{year + 1}年1月{rng.randint(5, 28)}日", ""]
+    out += ["", agency.variants()[0], printed_form["signature_date"].format(year=year + 1, day=rng.randint(5, 28)), ""]
     text = gap.join(line for line in out if line != "") if gap == "\n\n" else "\n".join(out)
     return text, sentences, paragraphs
-
-
-SECTION_HEADINGS = {"一、总体情况": "overview", "二、主动公开政府信息情况": "active_disclosure",
-                    "三、收到和处理政府信息公开申请情况": "requests", "四、政府信息公开行政复议、行政诉讼情况": "review_litigation",
-                    "五、存在的主要问题及改进情况": "problems", "六、其他需要报告的事项": "other"}
 
 
 def section_texts(text: str) -> dict[str, str]:
@@ -469,7 +427,7 @@ def section_texts(text: str) -> dict[str, str]:
     out: dict[str, list[str]] = {}
     current = None
     for line in text.split("\n"):
-        key = SECTION_HEADINGS.get(line.strip())
+        key = {h: k for k, h in form()["headings"].items()}.get(line.strip())
         if key:
             current = key
             out[key] = []
