@@ -29,6 +29,10 @@ SPAN_CELL = re.compile(r"^sections\.(\w+)\[(\d+):(\d+)\]$")
 FAMILIES = ("problem", "measure", "channel")
 
 
+def page_labels():
+    return rules.load("labels")["page"]
+
+
 # --- flags: which cells a failing check names, and why ---------------------------------------
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def absent_table(name: str, caption: str, flags) -> str:
 
 def table2_html(report: Report, flags) -> str:
     table = report.tables.get("table2")
-    caption = "表二 · 主动公开政府信息情况 (table2)"
+    caption = page_labels()["table2_caption"]
     if table is None:
         return absent_table("table2", caption, flags)
     spec = rules.load("table_rows")["table2"]["rows_2019" if table.template == "2019" else "rows_2021"]
@@ -129,21 +133,22 @@ def table2_html(report: Report, flags) -> str:
             name = f"{row_name}.{field}" if field else row_name
             aliases = [f"{row_name}.{i}"] + ([row_name] if field else [])
             field_label = names.get(field, field) if field else (
-                "本年收费金额（万元）" if "fees" in key else names[""])
+                page_labels()["table2_fee_field"] if "fees" in key else names[""])
             td = cell_td(cell, name, aliases, flags)
             head = (f"<td class=\"label\" rowspan=\"{len(cells)}\">{esc(label)}<span class=\"key\">{esc(key)}"
                     f"</span></td>") if i == 0 else ""
             cls, title = flag_attrs([row_name], flags) if i == 0 else ("", "")
             rows.append(f"<tr data-row=\"{esc(row_name)}\" class=\"{cls}\" title=\"{esc(title)}\">{head}"
                         f"<td>{esc(field_label)}</td>{td}</tr>")
+    heads = page_labels()["table2_heads"]
     return (f"<h3>{esc(caption)} <span class=\"muted\">· {esc(table.template)} template</span></h3>"
-            f"<div class=\"scroll\"><table class=\"data t2\" data-cell=\"table2\"><thead><tr><th>信息内容</th>"
-            f"<th>项目</th><th class=\"num\">数值</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+            f"<div class=\"scroll\"><table class=\"data t2\" data-cell=\"table2\"><thead><tr><th>{heads[0]}</th>"
+            f"<th>{heads[1]}</th><th class=\"num\">{heads[2]}</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def table3_html(report: Report, flags) -> str:
     table = report.tables.get("table3")
-    caption = "表三 · 收到和处理政府信息公开申请情况 (table3)"
+    caption = page_labels()["table3_caption"]
     if table is None:
         return absent_table("table3", caption, flags)
     old_other = table.rows.get("other_processing") is not None
@@ -163,12 +168,12 @@ def table3_html(report: Report, flags) -> str:
         tds = "".join(cell_td(c, f"{name}.{col}", [], flags) for c, col in zip(cells, rules.TABLE3_COLUMNS))
         rows.append(row_tr(name, label, key, tds, flags))
     return (f"<h3>{esc(caption)}</h3><div class=\"scroll\"><table class=\"data t3\" data-cell=\"table3\">"
-            f"<thead><tr><th>行 row</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+            f"<thead><tr><th>{page_labels()['table3_row_head']}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def table4_html(report: Report, flags) -> str:
     table = report.tables.get("table4")
-    caption = "表四 · 政府信息公开行政复议、行政诉讼情况 (table4)"
+    caption = page_labels()["table4_caption"]
     if table is None:
         return absent_table("table4", caption, flags)
     zh = rules.load("labels")
@@ -184,7 +189,7 @@ def table4_html(report: Report, flags) -> str:
         tds = "".join(cell_td(c, f"{name}.{col}", [], flags) for c, col in zip(cells, rules.TABLE4_COLUMNS))
         rows.append(row_tr(name, zh['table4_groups'].get(group, group), group, tds, flags))
     return (f"<h3>{esc(caption)}</h3><div class=\"scroll\"><table class=\"data t4\" data-cell=\"table4\">"
-            f"<thead><tr><th>类别 group</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+            f"<thead><tr><th>{page_labels()['table4_group_head']}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 # --- narrative --------------------------------------------------------------------------------
