@@ -230,6 +230,8 @@ def blank_cells(tables: dict[str, Optional[Table]]) -> Check:
             continue
         for key, row in table.rows.items():
             for i, cell in enumerate(row or []):
+                if cell.note and cell.note.startswith("unread"):
+                    continue  # not read (an unconfirmed digit run), which is not a printed blank
                 if cell.value is None and cell.loc is not None:
                     printed = cell.raw.strip()
                     slash += printed != ""

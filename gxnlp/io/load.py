@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, replace
@@ -16,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from gxnlp import rules
-from gxnlp.errors import LoadError, ScannedPDFError
+from gxnlp.errors import GxnlpError, LoadError, ScannedPDFError
 from gxnlp.model.core import Document, Line, Loc
 from gxnlp.settings import ParseSettings
 
@@ -78,13 +79,37 @@ def load_bytes(data: bytes, source: str, settings: ParseSettings | None = None) 
     if kind in ("txt", "html") and len(data) > settings.max_text_bytes:
         raise LoadError(source, f"too large for a report ({len(data) / 1e6:.0f} MB of text; "
                                 f"the limit is {settings.max_text_bytes / 1e6:.0f} MB)")
-    return READERS[kind](data, source, settings)
+    try:
+        return READERS[kind](data, source, settings)
+    except GxnlpError:
+        raise
+    except MemoryError as e:
+        raise LoadError(source, f"too large to read within the memory limit ({kind})") from e
+    except RecursionError as e:
+        raise LoadError(source, f"damaged {FORMAT_NAMES[kind]} (nested too deeply)") from e
+    except Exception as e:  # a third-party reader failed on damaged bytes: a bad file, not a bug
+        raise LoadError(source, f"damaged {FORMAT_NAMES[kind]} ({cause(e)})") from e
+
+
+FORMAT_NAMES = {"txt": "text file", "docx": ".docx", "html": "HTML page", "pdf": "PDF"}
+
+
+def cause(e: BaseException, limit: int = 120) -> str:
+    """'XMLSyntaxError: Opening and ending tag mismatch…' on one short line, for the error's reason."""
+    message = " ".join(str(e).split())
+    if len(message) > limit:
+        message = message[:limit - 1] + "…"
+    return f"{e.__class__.__name__}: {message}" if message else e.__class__.__name__
 
 
 # --- text -----------------------------------------------------------------------------
 
-def decode_text(data: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM), UTF-16/32 with BOM, then GB18030 (a superset of GBK)."""
+MAX_BAD_BYTES = 0.001  # up to 1 bad byte in 1000 is damage in a real report: replaced with U+FFFD and warned
+
+
+def decode_text(data: bytes, source: str, warnings: list | None = None) -> str:
+    """UTF-8 (with or without BOM), UTF-16/32 with BOM, UTF-16 without BOM, then GB18030 (a superset
+    of GBK). A few undecodable bytes are replaced (U+FFFD) and counted in a warning."""
     for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                      (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):
@@ -94,19 +119,41 @@ def decode_text(data: bytes, source: str) -> str:
             except UnicodeDecodeError as e:
                 raise LoadError(source, f"damaged {enc} text ({e.reason} at byte {e.start})") from e
     if b"\x00" in data[:2000]:
-        even, odd = data[0:2000:2].count(0), data[1:2000:2].count(0)
-        if max(even, odd) > 300 and min(even, odd) < 50:
-            try:
-                return data.decode("utf-16-le" if odd > even else "utf-16-be")
-            except UnicodeDecodeError:
-                pass
+        utf16 = utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
         raise LoadError(source, "binary data, not a text, Word, HTML or PDF report")
     for enc in ("utf-8", "gb18030"):
         try:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
+    best = min(("utf-8", "gb18030"), key=lambda enc: data.decode(enc, "replace").count("\ufffd"))
+    text = data.decode(best, "replace")
+    bad = text.count("\ufffd")
+    if bad <= max(1, MAX_BAD_BYTES * len(data)):
+        if warnings is not None:
+            warnings.append(f"{bad} undecodable byte{'s' if bad > 1 else ''} in {best} text replaced with U+FFFD")
+        return text
     raise LoadError(source, "not a text, Word, HTML or PDF report (undecodable bytes; tried UTF-8, GB18030)")
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a BOM: the byte order whose characters are those of a report (ASCII,
+    CJK, CJK and full-width punctuation). Chinese text has few zero bytes, so counting zeros is not enough."""
+    if len(data) < 4:
+        return None
+    even = data[:len(data) // 2 * 2]
+    for enc in ("utf-16-le", "utf-16-be"):
+        text = even[:4000].decode(enc, "replace")
+        common = sum(1 for ch in text if 32 <= ord(ch) < 127 or ch in "\t\r\n" or "\u4e00" <= ch <= "\u9fff"
+                     or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+        if common / len(text) > 0.9:
+            try:
+                return even.decode(enc)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def looks_like_text(text: str) -> bool:
@@ -138,10 +185,11 @@ def text_lines(text: str, *, page: int | None = None, first_line: int = 1) -> li
 
 
 def read_txt(data: bytes, source: str, settings: ParseSettings) -> Document:
-    text = decode_text(data, source)
+    warnings: list[str] = []
+    text = decode_text(data, source, warnings)
     if not looks_like_text(text):
         raise LoadError(source, "not a text, Word, HTML or PDF report (binary or control characters)")
-    return Document(source, "txt", text_lines(text))
+    return Document(source, "txt", text_lines(text), warnings)
 
 
 # --- tables from Word and HTML -----------------------------------------------------------
@@ -161,12 +209,13 @@ def read_docx(data: bytes, source: str, settings: ParseSettings) -> Document:
         from docx.text.paragraph import Paragraph
     except ImportError as e:  # pragma: no cover - a dependency
         raise LoadError(source, "python-docx is not installed") from e
+    check_docx_parts(data, source, settings)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise LoadError(source, f"not a valid .docx ({e.__class__.__name__}: {e})") from e
+        raise LoadError(source, f"not a valid .docx ({cause(e)})") from e
     except Exception as e:  # python-docx/lxml raise many types on damaged packages
-        raise LoadError(source, f"damaged .docx ({e.__class__.__name__})") from e
+        raise LoadError(source, f"damaged .docx ({cause(e)})") from e
     lines: list[Line] = []
     table_index = 0
     body = document.element.body
@@ -181,6 +230,21 @@ def read_docx(data: bytes, source: str, settings: ParseSettings) -> Document:
             lines.extend(grid_lines(grid, table_index, len(lines) + 1))
             table_index += 1
     return Document(source, "docx", lines)
+
+
+def check_docx_parts(data: bytes, source: str, settings: ParseSettings) -> None:
+    """Refuse a zip bomb before inflating it: the declared uncompressed size of every part (zipfile
+    never inflates a part past its declared size, so the declaration bounds the work)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
+        raise LoadError(source, f"not a valid .docx ({cause(e)})") from e
+    limit = settings.max_docx_part_bytes
+    for info in infos:
+        if info.file_size > limit:
+            raise LoadError(source, f"damaged .docx: part {info.filename} inflates to {info.file_size / 1e6:.0f} MB "
+                                    f"(the limit, max_docx_part_bytes, is {limit / 1e6:.0f} MB)")
 
 
 def docx_grid(table) -> list[list[str]]:
@@ -211,14 +275,15 @@ def read_html(data: bytes, source: str, settings: ParseSettings) -> Document:
         import lxml.html
     except ImportError as e:  # pragma: no cover
         raise LoadError(source, "lxml is not installed") from e
-    text = decode_html(data, source)
+    warnings: list[str] = []
+    text = decode_html(data, source, warnings)
     if not text.strip():
         raise LoadError(source, "empty HTML page")
     try:
         root = lxml.html.document_fromstring(text)
     except Exception as e:  # lxml raises ParserError/ValueError on empty or odd documents
         raise LoadError(source, f"unreadable HTML ({e.__class__.__name__})") from e
-    page_title = " ".join(root.findtext(".//title") or "".split())
+    page_title = " ".join((root.findtext(".//title") or "").split())
     for bad in root.xpath("//script|//style|//noscript|//template|//head"):
         bad.drop_tree()
     body = root.find("body") if root.find("body") is not None else root
@@ -230,7 +295,7 @@ def read_html(data: bytes, source: str, settings: ParseSettings) -> Document:
     title = report_title(body, page_title)
     if title and not any(title in line.text for line in lines[:5]):
         lines.insert(0, Line(title, Loc(line=0)))  # the headline sits outside the article body
-    return Document(source, "html", lines)
+    return Document(source, "html", lines, warnings)
 
 
 def report_title(body, page_title: str) -> str | None:
@@ -246,7 +311,7 @@ def report_title(body, page_title: str) -> str | None:
     return None
 
 
-def decode_html(data: bytes, source: str) -> str:
+def decode_html(data: bytes, source: str, warnings: list | None = None) -> str:
     head = data[:2048].decode("ascii", "ignore").lower()
     m = re.search(r"charset\s*=\s*[\"']?([a-z0-9_-]+)", head)
     if m and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -255,7 +320,7 @@ def decode_html(data: bytes, source: str) -> str:
             return data.decode(enc)
         except (LookupError, UnicodeDecodeError):
             pass
-    return decode_text(data, source)
+    return decode_text(data, source, warnings)
 
 
 CJK_CHAR = re.compile("[\u4e00-\u9fff]")
@@ -301,7 +366,7 @@ class HtmlWalker:
 
     def walk(self, node):
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in SKIP_TAGS or NAV_CLASS.search(node.get("class", "") + " " + node.get("id", "")):
+        if tag in SKIP_TAGS or NAV_CLASS.search((node.get("class") or "") + " " + (node.get("id") or "")):
             self.tail(node)
             return
         if tag == "table" and not node.xpath(".//table"):
@@ -372,6 +437,7 @@ def read_pdf(data: bytes, source: str, settings: ParseSettings) -> Document:
     """pypdfium2 for the text of every page; pdfplumber's geometry only on pages that hold a table."""
     import pypdfium2 as pdfium
 
+    quiet_pdfminer()
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
@@ -410,6 +476,12 @@ def read_pdf(data: bytes, source: str, settings: ParseSettings) -> Document:
     finally:
         pdf.close()
     return Document(source, "pdf", lines, pages=n_pages)
+
+
+def quiet_pdfminer() -> None:
+    """pdfminer logs warnings ("Invalid MediaBox…", "Data-loss while decompressing…") to stderr through
+    logging's last-resort handler; a damaged PDF is reported once, as a LoadError, instead."""
+    logging.getLogger("pdfminer").setLevel(logging.CRITICAL)
 
 
 def number_tables(tables: dict[int, tuple[float, float, list["PdfTable"]]]) -> None:
@@ -516,12 +588,15 @@ def pdf_tables(data: bytes, source: str, pages: list[int]) -> dict[int, tuple[fl
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
     out = {}
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             table_index = 0
             for i in pages:
+                if i >= len(pdf.pages):  # pdfium and pdfminer disagree on the page count: a damaged file
+                    raise LoadError(source, f"damaged PDF (page {i + 1} is unreadable by pdfminer)")
                 page = pdf.pages[i]
                 found = []
                 for table in page.find_tables():
@@ -534,8 +609,8 @@ def pdf_tables(data: bytes, source: str, pages: list[int]) -> dict[int, tuple[fl
                     table_index += 1
                 if found:
                     out[i] = (float(page.width), float(page.height), found)
-    except (PDFSyntaxError, PSException) as e:
-        raise LoadError(source, f"damaged PDF ({e})") from e
+    except (PDFSyntaxError, PSException, PdfminerException, MalformedPDFException) as e:
+        raise LoadError(source, f"damaged PDF ({cause(e)})") from e
     return out
 
 

@@ -69,19 +69,86 @@ def compose(*funcs):
 normalise_text = compose(fold_compat, strip_artefacts, remove_cjk_spaces)
 
 
+PINYIN_NOTE = re.compile(rf"(?<=[{CJK}])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{{1,7}}\)")
+TRADITIONAL_SHARE = 0.03  # a page whose CJK characters change this much under t2s is in traditional script
+TRADITIONAL_MIN = 5
+
+
+def strip_pinyin(text: str) -> str:
+    """Mirror copies annotate characters with pinyin: 根據(jù) → 根據."""
+    return PINYIN_NOTE.sub("", text)
+
+
+@lru_cache(maxsize=2)
+def converter(config: str):
+    import opencc  # OpenCC's conversion data (Apache-2.0), not a hand table
+
+    return opencc.OpenCC(config)
+
+
+def is_traditional(text: str) -> bool:
+    cjk = re.findall(f"[{CJK}]", text)
+    if len(cjk) < 10:
+        return False
+    sample = "".join(cjk[:20000])
+    simplified = converter("t2s").convert(sample)
+    changed = sum(1 for a, b in zip(sample, simplified) if a != b)
+    return changed >= TRADITIONAL_MIN and changed / len(sample) >= TRADITIONAL_SHARE
+
+
+def to_simplified(text: str) -> str:
+    """Traditional script and Taiwan wording (檔案 → 文件, 入口網站 → 门户网站) to the mainland form."""
+    return converter("tw2sp").convert(text)
+
+
 def is_page_number(text: str) -> bool:
     return bool(PAGE_NUMBER.match(text))
 
 
+FLATTENED_LINE = 400  # a line this long holding two section headings is a whole article on one line
+
+
+@lru_cache(maxsize=1)
+def inline_heading() -> re.Pattern:
+    from gxnlp import rules
+
+    titles = sorted({t for sec in rules.load("sections")["section"] for t in sec["titles"]}, key=len, reverse=True)
+    return re.compile(r"[一二三四五六七八九十]\s*[、.．]\s*(?:" + "|".join(re.escape(t) for t in titles) + ")")
+
+
+def unflatten(lines: list[Line]) -> list[Line]:
+    """Crawler dumps put a whole article on one line: break it before each inline section heading."""
+    out = []
+    for line in lines:
+        if line.cells is not None or len(line.text) < FLATTENED_LINE:
+            out.append(line)
+            continue
+        cuts = [m.start() for m in inline_heading().finditer(line.text) if m.start() > 0]
+        if len(cuts) < 2:
+            out.append(line)
+            continue
+        bounds = [0, *cuts, len(line.text)]
+        out.extend(replace(line, text=line.text[a:b].strip()) for a, b in zip(bounds, bounds[1:]) if line.text[a:b].strip())
+    return out
+
+
 def normalise(doc: Document) -> Document:
-    lines = [normalise_line(line) for line in doc.lines]
-    lines = [line for line in lines if not is_page_number(line.text)]
     warnings = list(doc.warnings)
+    lines = [replace(line, text=strip_pinyin(line.text),
+                     cells=tuple(strip_pinyin(c) for c in line.cells) if line.cells is not None else None)
+             for line in doc.lines]
+    if is_traditional("\n".join(line.text for line in lines)):
+        lines = [replace(line, text=to_simplified(line.text),
+                         cells=tuple(to_simplified(c) for c in line.cells) if line.cells is not None else None)
+                 for line in lines]
+        warnings.append("traditional script converted to simplified (OpenCC tw2sp)")
+    lines = [normalise_line(line) for line in lines]
+    lines = [line for line in lines if not is_page_number(line.text)]
     if doc.format == "pdf" and (doc.pages or 0) >= 3:
         lines, removed = drop_running_lines(lines, doc.pages)
         if removed:
             warnings.append(f"removed running header/footer lines: {', '.join(sorted(removed))[:120]}")
-    lines = join_wrapped_lines(lines)
+    lines = join_wrapped_lines(unflatten(lines))
     return Document(doc.source, doc.format, lines, warnings, doc.pages)
 
 
@@ -142,4 +209,8 @@ def continues(prev: Line, line: Line) -> bool:
         return False  # a long heading is still a heading
     if HEADING_START.match(after) or is_page_number(after):
         return False
+    if re.search(r"[>＞|｜]", before + after) or re.search(r"(报告|年报)$", before) or re.search(r"(报告|年报)$", after):
+        return False  # page chrome (breadcrumbs, pipe blocks) and title lines are not wrapped sentences
+    if re.match(rf"^[{CJK}]{{2,6}}\s*[:：]", after):
+        return False  # a `field: value` line of a metadata block
     return bool(re.match(rf"[{CJK}\d“《（(]", after)) and bool(re.search(rf"[{CJK}\d，、“”]$", before))

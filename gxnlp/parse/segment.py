@@ -223,9 +223,9 @@ def find_level(agency: Optional[str], text: str) -> Optional[str]:
 
 
 def read_meta(doc: Document, sections) -> Meta:
-    title = find_title(doc.lines, sections)
-    text = doc.text
-    agency = agency_from_title(title) or agency_from_signature(doc.lines) or agency_from_body(text)
-    evidence = year_evidence(title, doc.lines, sections)
-    return Meta(title=title, agency=agency, year=find_year(evidence), level=find_level(agency, text),
-                year_sources=evidence)
+    """Title, agency, year, level and template (gxnlp/parse/meta.py); a guess is noted in doc.warnings."""
+    from gxnlp.parse import meta
+
+    found, warnings = meta.read_meta(doc, sections, year_evidence)
+    doc.warnings.extend(w for w in warnings if w not in doc.warnings)
+    return found

@@ -24,10 +24,9 @@ from typing import Optional
 
 from gxnlp import rules
 from gxnlp.model.core import Cell, Document, Line, Loc, Section, Table
+from gxnlp.parse.cells import NUMBER, NUMBER_WITH_UNIT, blank_tokens, cell_kind, read_number, unit_factors  # noqa: F401
 from gxnlp.settings import ParseSettings
 
-NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-NUMBER_WITH_UNIT = re.compile(r"^(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>[^\d\s]{1,3})$")
 ENUM_PREFIX = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}(?:[.．、](?!\d)|\s))")
 BRACKETED = re.compile(r"[（(][^（）()]{2,}[)）]")
 LABEL_NOISE = re.compile(r"[\s“”\"‘’'、，,：:；;。·•]")
@@ -52,48 +51,6 @@ class Row:
     @property
     def line(self) -> Optional[int]:
         return self.cells[0].loc.line if self.cells else None
-
-
-@lru_cache(maxsize=None)
-def blank_tokens() -> frozenset[str]:
-    return frozenset(rules.load("table_rows")["blank_tokens"])
-
-
-@lru_cache(maxsize=None)
-def unit_factors() -> dict[str, float]:
-    return dict(rules.load("table_rows")["units"])
-
-
-def cell_kind(text: str) -> str:
-    """'empty', 'blank' (/, -, —, 无), 'number', or 'text'."""
-    t = text.strip()
-    if not t:
-        return "empty"
-    if t in blank_tokens():
-        return "blank"
-    if NUMBER.match(t):
-        return "number"
-    m = NUMBER_WITH_UNIT.match(t)
-    if m and m.group("unit") in unit_factors():
-        return "number"
-    return "text"
-
-
-def read_number(text: str, column_unit: Optional[str] = None) -> Optional[float]:
-    """The cell's value in the column's unit; None for blank cells."""
-    t = text.strip()
-    if cell_kind(t) != "number":
-        return None
-    unit = None
-    m = NUMBER_WITH_UNIT.match(t)
-    if m:
-        t, unit = m.group("num"), m.group("unit")
-    value = float(t.replace(",", ""))
-    if unit and column_unit:
-        factors = unit_factors()
-        value = value * factors[unit] / factors[column_unit]
-        value = round(value, 10)
-    return int(value) if value.is_integer() and "." not in t else value
 
 
 def to_cell(raw: Optional[RawCell], column_unit: Optional[str] = None) -> Cell:
@@ -547,15 +504,46 @@ def read_tables(doc: Document, sections: dict[str, Optional[Section]],
     tables: dict[str, Optional[Table]] = {}
     warnings: list[str] = []
     regions: dict[str, tuple[int, int]] = {}
+    found: dict[str, tuple[int, int]] = {}
+    line_warnings: dict[str, list[str]] = {}
     for name, section_key in TABLE_SECTIONS.items():
         region = find_region(doc, sections, section_key, spec[name]["header_words"])
         if region is None:
             tables[name] = None
             continue
+        found[name] = region
         rows = split_rows(doc.lines[region[0]:region[1]])
         reader = READERS[name](settings)
         tables[name] = reader.read(rows)
-        warnings.extend(reader.warnings)
+        line_warnings[name] = reader.warnings
         if tables[name] is not None:
             regions[name] = region
+    stream_tables, stream_warnings = read_stream_tables(doc, found)
+    for name in TABLE_SECTIONS:
+        other = stream_tables.get(name)
+        if other is not None and cells_read(other) > cells_read(tables.get(name)):
+            tables[name] = other
+            regions[name] = found.get(name, (0, len(doc.lines)))
+            warnings.extend(w for w in stream_warnings if w.startswith(name))
+        else:
+            warnings.extend(line_warnings.get(name, []))
     return TablesResult(tables, warnings, regions)
+
+
+def cells_read(table: Optional[Table]) -> int:
+    if table is None:
+        return 0
+    return sum(1 for cells in table.rows.values() if cells for c in cells if c.value is not None)
+
+
+def read_stream_tables(doc: Document, found: dict[str, tuple[int, int]]):
+    """The web-text reader (gxnlp/parse/flat.py) over the same regions, as one text stream."""
+    from gxnlp.parse.flat import read_flat_tables
+
+    offsets = [0]
+    for line in doc.lines:
+        offsets.append(offsets[-1] + len(line.text) + 1)
+    text = "\n".join(line.text for line in doc.lines)
+    ranges = {name: (offsets[max(found[name][0] - 1, 0)], offsets[found[name][1]]) if name in found else (0, len(text))
+              for name in TABLE_SECTIONS}
+    return read_flat_tables(text, ranges)
