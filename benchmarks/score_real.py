@@ -98,7 +98,18 @@ def same(a, b) -> bool:
     return abs(float(a) - float(b)) < 1e-6
 
 
-def score_cells(truth_rows: dict, got_rows: dict, warned: bool, counts: dict, misses: list, where: str):
+def row_warned(warnings: list, table: str, key: str) -> bool:
+    """A warning names this row ("table2 row licensing …"), or the whole table ("table4: …", "table3
+    not read …") without naming another row."""
+    for w in warnings:
+        if f"{table} row {key}" in w or f"{table}.{key}" in w:
+            return True
+        if table in w and f"{table} row " not in w:
+            return True
+    return False
+
+
+def score_cells(truth_rows: dict, got_rows: dict, warned, counts: dict, misses: list, where: str):
     for key, tvals in truth_rows.items():
         if tvals is None:
             continue
@@ -110,30 +121,69 @@ def score_cells(truth_rows: dict, got_rows: dict, warned: bool, counts: dict, mi
             elif g is not None:
                 counts["wrong"] += 1
                 misses.append(f"{where}.{key}[{i}] truth {t} got {g}")
-            elif warned:
+            elif warned(key):
                 counts["null_warned"] += 1
             else:
                 counts["null_silent"] += 1
                 misses.append(f"{where}.{key}[{i}] truth {t} got null (no warning)")
 
 
+def score_old_indicators(truth_rows: list, report, r: dict, misses: list):
+    """The pre-2019 indicator table (its own row of the README table; not one of the three standard
+    tables). Rows are matched by label without enumerator punctuation; a truth `cumulative: null` in a
+    one-value-column table is not a cell (the GUIDE's rule)."""
+    def key(label):
+        return re.sub(r"[\s.．、]", "", label)
+
+    rows, warnings = report.old_indicators, [w for w in report.warnings if w.startswith("old_indicators")]
+    got = {key(row.indicator): row for row in rows}
+    r["files"] += 1
+    for t in truth_rows:
+        row = got.get(key(t["indicator"]))
+        for field in ("year_value", "cumulative"):
+            if t[field] is None:
+                continue
+            g = getattr(row, field) if row else None
+            if g == t[field]:
+                r["correct"] += 1
+            elif g is not None:
+                r["wrong"] += 1
+                misses.append(f"old_indicators.{t['indicator']}.{field} truth {t[field]} got {g}")
+            elif warnings:
+                r["null_warned"] += 1
+            else:
+                r["null_silent"] += 1
+                misses.append(f"old_indicators.{t['indicator']}.{field} truth {t[field]} got null (no warning)")
+
+
 def flat(s):
     return re.sub(r"\s+", "", s) if isinstance(s, str) else s
 
 
-def score_file(path: Path, truth: dict, index: dict, results: dict, misses: dict, verbose: bool):
+def load_disputed(path: Path) -> dict:
+    """(file name, field) → reason, from benchmarks/disputed_truth.json."""
+    if not path.exists():
+        return {}
+    items = json.loads(path.read_text(encoding="utf-8"))["items"]
+    return {(i["file"], i["field"]): i["reason"] for i in items}
+
+
+def score_file(path: Path, truth: dict, index: dict, results: dict, misses: dict, verbose: bool,
+               disputed: dict | None = None):
     report = parse(path, {"tag_sentences": False})
     d = report.to_dict(provenance=False)
     layouts = layouts_of(truth, str(path), index)
     file_misses = []
-    meta_counts = {"right": 0, "wrong": 0}
+    meta_counts = {"right": 0, "wrong": 0, "disputed": 0}
     for key in META:
         if key not in truth:
             continue
         ok = flat(truth[key]) == flat(d.get(key))
         meta_counts["right" if ok else "wrong"] += 1
         if not ok:
-            file_misses.append(f"{key}: truth {truth[key]!r} got {d.get(key)!r}")
+            mark = " [disputed]" if (path.name, key) in (disputed or {}) else ""
+            meta_counts["disputed"] = meta_counts.get("disputed", 0) + bool(mark)
+            file_misses.append(f"{key}: truth {truth[key]!r} got {d.get(key)!r}{mark}")
     cell_counts = defaultdict(int)
     for name in ("table2", "table3", "table4"):
         if "table_rows" in truth:
@@ -148,9 +198,13 @@ def score_file(path: Path, truth: dict, index: dict, results: dict, misses: dict
                 pass
         if not trows:
             continue
-        warned = any(name in w for w in d["warnings"])
+        def warned(key, name=name):
+            return row_warned(d["warnings"], name, key)
         score_cells(trows, table_lists(d["tables"].get(name), name), warned, cell_counts, file_misses,
                     name)
+    old = truth.get("old_indicator_table")
+    if old:
+        score_old_indicators(old, report, results["old_indicators"], file_misses)
     for layout in layouts + ["all"]:
         r = results[layout]
         r["files"] += 1
@@ -169,12 +223,15 @@ def main(argv=None):
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "real_scores.json"))
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--only", help="score only files whose name contains this")
+    ap.add_argument("--disputed", default=str(ROOT / "benchmarks" / "disputed_truth.json"),
+                    help="truth items disputed (counted separately; the headline stays on the truth as labelled)")
     args = ap.parse_args(argv)
     index = {}
     for line in (OPENINGS / "index.jsonl").read_text(encoding="utf-8").splitlines():
         if line.strip():
             o = json.loads(line)
             index[f"{int(o['id']):03d}" if str(o["id"]).isdigit() else str(o["id"])] = o
+    disputed = load_disputed(Path(args.disputed))
     results = defaultdict(lambda: defaultdict(int))
     misses: dict = {}
     jobs = []
@@ -186,7 +243,7 @@ def main(argv=None):
         if args.only and args.only not in src.name:
             continue
         truth = json.loads(t.read_text(encoding="utf-8"))
-        score_file(src, truth, index, results, misses, not args.quiet)
+        score_file(src, truth, index, results, misses, not args.quiet, disputed)
         results[f"corpus:{corpus}"]["files"] += 0  # make the row exist
     table = {}
     for layout, r in sorted(results.items()):
@@ -197,16 +254,17 @@ def main(argv=None):
             "null_warned": r["null_warned"], "null_silent": r["null_silent"],
             "cell_accuracy": round(r["correct"] / cells, 4) if cells else None,
             "metadata": meta, "metadata_accuracy": round(r["meta_right"] / meta, 4) if meta else None,
+            "metadata_misses_disputed": r["meta_disputed"],
         }
     print(f"\n{'layout':<16}{'files':>6}{'cells':>7}{'right':>7}{'wrong':>7}{'null+w':>7}{'null':>6}{'acc':>8}"
-          f"{'meta':>6}{'acc':>8}")
+          f"{'meta':>6}{'acc':>8}{'disp':>6}")
     for layout, r in table.items():
         if not r["files"]:
             continue
         ca = f"{r['cell_accuracy']:.3f}" if r["cell_accuracy"] is not None else "-"
         ma = f"{r['metadata_accuracy']:.3f}" if r["metadata_accuracy"] is not None else "-"
         print(f"{layout:<16}{r['files']:>6}{r['cells']:>7}{r['correct']:>7}{r['wrong']:>7}{r['null_warned']:>7}"
-              f"{r['null_silent']:>6}{ca:>8}{r['metadata']:>6}{ma:>8}")
+              f"{r['null_silent']:>6}{ca:>8}{r['metadata']:>6}{ma:>8}{r['metadata_misses_disputed']:>6}")
     if not args.only:
         Path(args.out).write_text(json.dumps({"layouts": {k: v for k, v in table.items() if v["files"]},
                                               "misses": misses}, ensure_ascii=False, indent=1) + "\n",

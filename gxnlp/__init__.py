@@ -1,4 +1,9 @@
-"""gxnlp: government information-disclosure annual reports → research-grade data."""
+"""gxnlp: government information-disclosure annual reports → research-grade data.
+
+The public API is `__all__` (documented in docs/api.md); every other module is internal and
+may change. `import gxnlp` loads the parser only: tagging, pandas, scikit-learn, the corpus
+and page code are imported when first used.
+"""
 from gxnlp.errors import GxnlpError, LoadError, RulesError, ScannedPDFError
 from gxnlp.model import Report
 from gxnlp.pipeline import parse, parse_many

@@ -8,6 +8,9 @@ from dataclasses import dataclass, fields
 class ParseSettings:
     max_text_bytes: int = 20_000_000  # a report's text is < 1 MB; 20 MB is a wrong file, not a report
     max_pdf_pages: int = 500
+    max_docx_part_bytes: int = 50_000_000  # uncompressed size of one part of a .docx (a zip bomb inflates to GBs)
+    max_text_chars: int = 3_000_000  # characters of text once loaded (a long report has ~100,000)
+    max_field_chars: int = 200  # title and agency: a longer "title" is a misread line, not a name
     label_threshold: float = 0.75  # minimum similarity for a table row label to anchor a row
     repair_split_numbers: bool = True  # join a number split over two cells when that restores the row's sum
     tag_sentences: bool = True  # run the sentence classifier (needs the shipped model)

@@ -146,3 +146,77 @@ def test_single_table3_row_named_in_text_is_compared_with_that_row(tmp_path):
     claim = next(c for c in report.claims if c.metric == "request_outcome")
     assert claim.qualifier == "rejected_duplicate"
     assert claim.status == "inconsistent" and claim.table_value == 0
+
+
+@pytest.mark.parametrize("text,value,unit,approx", [
+    ("主动公开信息 5500 余条", 5500, "条", True),
+    ("全年發布各類信息684條", 684, "条", False),
+    ("發布信息1.2萬條", 12000, "条", False),
+    ("公開信息３２條", 32, "条", False),
+])
+def test_number_forms_as_printed(text, value, unit, approx):
+    [m] = find_numbers(text)
+    assert (m.value, m.unit, m.approx) == (value, unit, approx)
+
+
+@pytest.mark.parametrize("text", ["在20个工作日内予以答复", "二十个工作日", "成立3个月以来", "本报告由六个方面组成",
+                                  "坚持做到三个“突出”", "抓好“三件”事"])
+def test_deadlines_durations_and_slogans_are_not_claims(text):
+    assert find_numbers(text) == []
+
+
+@pytest.mark.parametrize("text,metric,value", [
+    ("2023年,街道未收到依申请公开的信息申请。", "requests_received", 0),
+    ("本年度没有产生信息公开处理费。", "fee", 0),
+    ("無行政復議、行政訴訟的情況發生。", "admin_review", 0),
+    ("另有 103 件顺延到下年度答复。", "requests_carried_over", 103),
+    ("公开政策解读信息26条。", "active_disclosure_category", 26),
+    ("官方微博发布信息516条。", "active_disclosure_channel", 516),
+    ("全年主动公开政府信息两万余条。", "active_disclosure_total", 20000),
+    ("其中，同意公开3件，占比37.5%。", "other", 37.5),
+])
+def test_real_genre_claims(text, metric, value):
+    got, _ = extract_claims("overview", normalise_text(text))
+    assert any(c.metric == metric and c.value == value for c in got), [(c.metric, c.value) for c in got]
+
+
+def test_sub_unit_share_is_not_judged_against_the_whole_table():
+    """hongze_district_2024.pdf: 17 is the office's share of the district's 95 (table 三)."""
+    from gxnlp.check.claims import link_tables
+
+    got, _ = extract_claims("requests", "区政府办代表区政府受理政府信息公开申请 17 件。")
+    [claim] = [c for c in got if c.metric == "requests_received"]
+    link_tables([claim], {})
+    assert claim.status == "no_counterpart" and claim.qualifier and claim.note
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a count after an ASCII comma is still a count (openings print ASCII punctuation)
+    ("对其中3件予以公开,1件部分公开。", [("request_outcome", 3), ("request_outcome", 1)]),
+    # one named channel: the channel's count even when the kind of information is named (lead decision)
+    ("2021年度,共公开政府信息15条,在县政府网站发布工作动态38条。",
+     [("active_disclosure_total", 15), ("active_disclosure_channel", 38)]),
+    # the channel named in a clause before, with no count in between
+    ("2023年,通过商洛市生态环境局网站,主动公开生态环境保护类信息1337条。", [("active_disclosure_channel", 1337)]),
+    # the object after the number
+    ("2020年共发布244篇公众号信息。", [("active_disclosure_channel", 244)]),
+    ("今年我局公开278条政务信息。", [("active_disclosure_total", 278)]),
+    # the verb of a 、-list reaches its last item
+    ("一是及时发布各类文件、财务、人事等信息237件。", [("active_disclosure_total", 237)]),
+    # parts listed without 其中 that add up to the count make it the total
+    ("通过政府门户网站主动公开信息506条,政策法规类13条,规范性文件22条,政府工作动态类471条。",
+     [("active_disclosure_total", 506), ("active_disclosure_category", 13), ("active_disclosure_category", 22),
+      ("active_disclosure_category", 471)]),
+    # reach figures without a counting word
+    ("官方微信号公开信息1535篇,累计点击量450万。", [("active_disclosure_channel", 1535), ("other", 4500000)]),
+    # two rates, one number
+    ("落实率和满意率都实现了100%。", [("other", 100), ("other", 100)]),
+    # a running total with no year
+    ("累计公布地方性法规80条、政府规章120条。", [("cumulative", 80), ("cumulative", 120)]),
+    # titles and slogans are not counts
+    ("印发《精准扶贫开发对象就业帮扶八条措施》。", []),
+    ("统筹抓好疫情防控和经济发展两个大局。", []),
+])
+def test_real_narrative_forms(text, expected):
+    got, _ = extract_claims("overview", normalise_text(text))
+    assert sorted((c.metric, c.value) for c in got) == sorted(expected)

@@ -96,7 +96,8 @@ def test_check_command_prints_table_and_jsonl(tmp_path):
     run = lambda *args: subprocess.run([sys.executable, "-m", "gxnlp.cli", "check", str(tmp_path), *args],
                                        capture_output=True, text=True, timeout=120)
     table = run()
-    assert table.returncode == 0, table.stderr
+    assert table.returncode == 1, table.stderr  # a check failed (issue 15: exit 1 like a linter)
+    assert run("--exit-zero").returncode == 0
     assert "x_carried" in table.stdout and "x_in_force" in table.stdout and "fail" in table.stdout
     lines = [json.loads(x) for x in run("--jsonl").stdout.splitlines()]
     assert {"x_carried", "x_in_force"} <= {x["id"] for x in lines}

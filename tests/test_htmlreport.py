@@ -22,7 +22,7 @@ from gxnlp.cli.report import report_command
 from gxnlp.report.page import Mark, render_span, report_page
 from conftest import FIXTURES, SEEDS
 
-DOCX = FIXTURES / "layouts" / "pdf-split-table.docx"  # one inconsistent claim: «…二十个工作日…» 20 vs table3.granted.total 3
+DOCX = FIXTURES / "layouts" / "pdf-split-table.docx"  # «…二十个工作日…» is a deadline: no contradiction
 SCRIPT_HTML = FIXTURES / "bad" / "html-with-script.html"
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 REPORT_SUFFIXES = (".txt", ".docx", ".html", ".pdf")
@@ -52,21 +52,36 @@ def test_every_cell_a_check_or_claim_names_is_on_the_page(tmp_path):
     assert checked > 100
 
 
-def test_failing_cell_and_claim_are_marked_and_explained():
-    report = gxnlp.parse(DOCX)
+def planted_claim_report(tmp_path):
+    """A synthetic report whose narrative states a request count 10 above its table (a planted error)."""
+    corpus = synth.generate(12, seed=5, error_rate=1.0)
+    synth.write_corpus(corpus, tmp_path)
+    planted = next(r for r in corpus.reports if [e["kind"] for e in r.planted_errors] == ["claim"])
+    return gxnlp.parse(tmp_path / planted.file_name), planted
+
+
+def test_failing_cell_and_claim_are_marked_and_explained(tmp_path):
+    report, planted = planted_claim_report(tmp_path)
+    stated = planted.tables["table3"]["new_received"][6] + planted.planted_errors[0]["delta"]
     doc = lxml.html.fromstring(report_page(report))
-    td = doc.get_element_by_id("table3.granted.total")
-    assert td.tag == "td" and td.text_content() == "3"
+    td = doc.get_element_by_id("table3.new_received.total")
+    assert td.tag == "td" and td.text_content() == str(planted.tables["table3"]["new_received"][6])
     assert "bad" in td.get("class").split()
-    assert "says 20 but the table has 3" in td.get("title")
+    assert f"says {stated} but the table has {td.text_content()}" in td.get("title")
     [claim] = doc.xpath("//span[@data-cells and contains(@class, 'st-inconsistent')]")
-    assert claim.text_content() == "执法决定信息在作出决定之日起二十个工作日内予以公开"
-    assert claim.get("data-cells") == "table3.granted.total"
-    assert "= 20" in claim.get("title") and "table: 3" in claim.get("title")
-    ok = doc.get_element_by_id("table3.new_received.total")
-    assert ok.text_content() == "33" and "bad" not in (ok.get("class") or "")
+    assert claim.text_content().endswith(f"{stated}件")
+    assert claim.get("data-cells") == "table3.new_received.total"
+    ok = doc.get_element_by_id("table3.carried_over.total")
+    assert "bad" not in (ok.get("class") or "")
     assert [h.get("id") for h in doc.xpath("//h3[contains(@class, 'sec')]")] == [
         "sec-overview", "sec-active_disclosure", "sec-requests", "sec-review_litigation", "sec-problems", "sec-other"]
+
+
+def test_a_deadline_is_not_marked_as_a_contradiction():
+    """The fixture's «…二十个工作日内予以公开» is a deadline, not a count of granted requests."""
+    doc = lxml.html.fromstring(report_page(gxnlp.parse(DOCX)))
+    assert not doc.xpath("//span[@data-cells and contains(@class, 'st-inconsistent')]")
+    assert "bad" not in (doc.get_element_by_id("table3.granted.total").get("class") or "")
 
 
 def test_report_text_is_escaped():
@@ -145,8 +160,10 @@ def store_dir(tmp_path_factory):
     from gxnlp.corpus import boilerplate
 
     out = tmp_path_factory.mktemp("store")
-    batch.run_batch([str(SEEDS), str(FIXTURES / "layouts"), str(SCRIPT_HTML), str(FIXTURES / "bad" / "empty.txt")],
-                    out, workers=2, progress=False)
+    planted = tmp_path_factory.mktemp("planted")  # synthetic reports with planted errors, claims among them
+    synth.write_corpus(synth.generate(6, seed=5, error_rate=1.0), planted)
+    batch.run_batch([str(SEEDS), str(FIXTURES / "layouts"), str(SCRIPT_HTML), str(FIXTURES / "bad" / "empty.txt"),
+                     str(planted)], out, workers=2, progress=False)
     boilerplate.run(out)
     return out
 
@@ -193,7 +210,7 @@ def test_corpus_page_links_every_report_and_shows_the_store(site):
     hrefs = {h.split("#")[0] for h in doc.xpath("//a/@href") if h.startswith("reports/")}
     assert len(hrefs) >= 20 and all((site.parent / h).is_file() for h in hrefs)
     rows = doc.xpath("//table[@id='claims-table']/tbody/tr")
-    assert rows and any("二十个工作日" in r.text_content() for r in rows)
+    assert rows and all("全年共收到政府信息公开申请" in r.text_content() for r in rows)  # the planted claim errors
     link = rows[0].xpath(".//a/@href")[0]
     page, anchor = link.split("#")
     target = lxml.html.fromstring((site.parent / page).read_text(encoding="utf-8"))
@@ -257,7 +274,7 @@ def test_report_page_in_chromium(tmp_path):
     doc, console = load(tmp_path, page)
     assert console == []
     assert doc.get("data-gxnlp") == "ready"  # set by the page's own script: it ran under the CSP
-    assert "bad" in doc.get_element_by_id("table3.granted.total").get("class")
+    assert "bad" not in (doc.get_element_by_id("table3.granted.total").get("class") or "")  # a deadline, no claim
     assert {e.get("id") for e in doc.xpath("//span[starts-with(@id, 'claim-')]")} == \
         {f"claim-{n}" for n in range(len(report.claims))}
     consistent = [c.text for c in report.claims if c.status == "consistent"]

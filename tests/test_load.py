@@ -99,11 +99,15 @@ def test_encrypted_pdf():
     assert_one_line_error(e, path, "encrypted PDF")
 
 
-def test_scanned_pdf_without_text_layer():
+def test_scanned_pdf_without_text_layer(monkeypatch):
+    from gxnlp.io import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)  # with the ocr extra the page is read (tests/test_ocr.py)
     path = FIXTURES / "bad" / "scanned.pdf"
     with pytest.raises(ScannedPDFError) as e:
         load(path)
     assert_one_line_error(e, path, "no text layer (scanned image?)")
+    assert "install gxnlp[ocr] to read scanned reports" in str(e.value)
 
 
 def test_missing_file_and_directory(tmp_path):

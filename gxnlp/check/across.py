@@ -83,8 +83,8 @@ def per_report_findings(reports: Iterable[Report]) -> list[Finding]:
     out = []
     for r in reports:
         for c in r.checks:
-            if c.status == "fail":
-                out.append(finding(c.id, "fail", c.detail, list(c.cells), [r]))
+            if c.status in ("fail", "notice"):  # notices: the audit's outline/style/form findings
+                out.append(finding(c.id, c.status, c.detail, list(c.cells), [r]))
     return out
 
 

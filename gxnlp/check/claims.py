@@ -1,7 +1,8 @@
 """Claims: every numeric statement of the narrative, its metric, its breakdowns, and its table counterpart.
 
 find_numbers → classify (gxnlp/data/metrics.toml) → find_breakdowns (which also
-splits disclosure counts into total / channel / category) → link_tables → checks.
+splits disclosure counts into total / channel / category; the words are read in
+gxnlp/check/disclosure.py) → link_tables → checks.
 A claim is a number with a counting unit; dates, document numbers, phone numbers,
 list markers and names with numerals carry no unit and so are never claims.
 """
@@ -13,6 +14,9 @@ from functools import lru_cache
 from typing import Optional
 
 from gxnlp import rules
+from gxnlp.check.disclosure import (category_suffix, channel_of, channels_in, connectors, disclosure_kind,  # noqa: F401
+                                    disclosure_object, excluded_words, object_follows, strip_lead)
+from gxnlp.check.numbers import NumberMatch, chinese_value, find_numbers, number_pattern, simplify  # noqa: F401
 from gxnlp.model.core import Breakdown, Check, Claim, Section, Table
 
 BOUNDARY = "，。；！？：、,;!?\n"
@@ -35,92 +39,6 @@ TABLE3_METRIC_ROWS = {
 }
 
 
-@dataclass(frozen=True)
-class NumberMatch:
-    start: int  # the number (with approximation words) starts here
-    end: int  # …and its unit ends here
-    value: float
-    unit: str
-    approx: bool
-
-
-# --- numbers -------------------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def number_pattern() -> re.Pattern:
-    n = rules.load("numerals")
-    units = "|".join(re.escape(u) for u in sorted(n["units"], key=len, reverse=True))
-    money = "|".join(re.escape(u) for u in n["money_units"] if u != "元")
-    before = "|".join(re.escape(w) for w in sorted(n["approx_before"], key=len, reverse=True))
-    after_n = "|".join(re.escape(w) for w in n["approx_after_number"])
-    after_u = "|".join(re.escape(w) for w in n["approx_after_unit"])
-    chinese = "".join(list(n["digits"]) + list(n["scales"]) + list(n["multipliers"]))
-    return re.compile(
-        rf"(?P<before>(?:{before})\s*)?"
-        rf"(?:(?<![\d.,])(?P<arabic>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.]|,\d)|(?P<chinese>[{chinese}]+))"
-        rf"\s*(?:(?P<money>{money})|(?P<mult>[万亿])?(?P<after_n>{after_n})?\s*(?P<unit>{units}))"
-        rf"(?:\s*(?P<after_u>{after_u}))?"
-    )
-
-
-def chinese_value(text: str) -> Optional[int]:
-    n = rules.load("numerals")
-    digits, scales, mults = n["digits"], n["scales"], n["multipliers"]
-    total = section = number = 0
-    for ch in text:
-        if ch in digits:
-            number = digits[ch]
-        elif ch in scales:
-            section += (number or 1) * scales[ch]
-            number = 0
-        elif ch in mults:
-            total = (total + section + number) * mults[ch]
-            section = number = 0
-        else:
-            return None
-    return total + section + number
-
-
-def find_numbers(text: str) -> list[NumberMatch]:
-    n = rules.load("numerals")
-    blocked = blocked_spans(text)
-    out = []
-    for m in number_pattern().finditer(text):
-        start = m.start("arabic") if m.group("arabic") else m.start("chinese")
-        if any(a <= start < b for a, b in blocked):
-            continue
-        if start > 0 and text[start - 1] == "第":
-            continue  # an ordinal: 第3期
-        if m.group("arabic"):
-            value = float(m.group("arabic").replace(",", ""))
-        else:
-            digits = m.group("chinese")
-            if start > 0 and text[start - 1] in n["word_before"]:
-                continue
-            if len(digits) == 1 and digits in n["multipliers"]:
-                continue
-            v = chinese_value(digits)
-            if v is None:
-                continue
-            value = float(v)
-        unit = m.group("money") or m.group("unit")
-        if m.group("mult"):
-            value *= n["multipliers"][m.group("mult")]
-        approx = bool(m.group("before") or m.group("after_n") or m.group("after_u"))
-        value = int(value) if value.is_integer() else value
-        end = m.end() if m.group("after_u") != "多" else m.end("after_u")
-        out.append(NumberMatch(m.start() if m.group("before") else start, end, value, unit, approx))
-    return out
-
-
-def blocked_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
-    for phrase in rules.load("numerals")["not_claims"]:
-        for m in re.finditer(re.escape(phrase), text):
-            spans.append((m.start(), m.end()))
-    return spans
-
-
 # --- classification ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -137,6 +55,14 @@ def context(text: str, match: NumberMatch, previous_end: int, next_start: int) -
     i = match.start
     while i > previous_end and text[i - 1] not in BOUNDARY:
         i -= 1
+    own = i  # the claim's own clause; the words of a 、-list before it are read with it
+    while i - 1 > previous_end and text[i - 1] == "、":  # 发布各类文件、财务、人事等信息237件: one clause
+        k = i - 1
+        while k > previous_end and text[k - 1] not in BOUNDARY:
+            k -= 1
+        if any(ch.isdigit() for ch in text[k:i]) or k == i - 1 or k > 0 and text[k - 1] not in BOUNDARY:
+            break
+        i = k
     j = match.end
     while j < len(text) and text[j] not in BOUNDARY:
         j += 1
@@ -148,7 +74,7 @@ def context(text: str, match: NumberMatch, previous_end: int, next_start: int) -
     e = match.end
     while e < len(text) and text[e] not in SENTENCE_END:
         e += 1
-    return Context(text[i:match.start], text[match.end:j], i, j, text[s:match.start], text[s:e])
+    return Context(text[i:match.start], text[match.end:j], own, j, text[s:match.start], text[s:e])
 
 
 def classify(ctx: Context, match: NumberMatch) -> tuple[str, Optional[str], Optional[str], bool]:
@@ -159,30 +85,48 @@ def classify(ctx: Context, match: NumberMatch) -> tuple[str, Optional[str], Opti
         if "units" in rule and match.unit not in rule["units"]:
             continue
         if rule.get("qualifier_from") == "rate":
-            rate = re.search(r"([\u4e00-\u9fff]{1,6}率)[为是达到]*\s*$", ctx.left)
+            rate = re.search(rules.load("metrics")["rate_re"], ctx.left)
             if not rate:
                 continue
             return rule["metric"], rate.group(1), rule.get("status"), False
+        if rule.get("qualifier_from") == "rate_or_none":
+            rate = re.search(rules.load("metrics")["rate_re"], ctx.left)
+            return rule["metric"], rate.group(1) if rate else None, None, False
         hit_left = any(w in ctx.left for w in rule.get("left", ()))
         hit_clause = any(w in clause for w in rule.get("clause", ()))
+        hit_right = any(ctx.right.startswith(w) for w in rule.get("right", ()))
         hit_sentence = any(re.search(p, ctx.sentence_left) for p in rule.get("sentence_re", ()))
-        if not (hit_left or hit_clause or hit_sentence):
+        if not (hit_left or hit_clause or hit_right or hit_sentence):
             continue
         if any(w in ctx.left for w in rule.get("not_left", ())) or any(w in clause for w in rule.get("not_clause", ())):
             continue
         if any(w in ctx.sentence for w in rule.get("not_sentence", ())):
             continue
+        if any(re.search(p, ctx.left) for p in rule.get("not_left_re", ())) \
+                or any(re.search(p, ctx.sentence) for p in rule.get("not_sentence_re", ())):
+            continue
         if "also" in rule and not any(w in clause for w in rule["also"]):
             continue
         if "sentence_also" in rule and not any(w in ctx.sentence for w in rule["sentence_also"]):
             continue
-        qualifier = rule.get("qualifier")
-        if rule.get("qualifier_from") in ("subset", "left_word"):
+        metric, qualifier = rule["metric"], rule.get("qualifier")
+        if "metric_from_last_left" in rule:  # 认真办理…共受理申请21件: the word nearest the number decides
+            named = [(ctx.left.rfind(w) + len(w), m) for w, m in rule["metric_from_last_left"].items() if w in ctx.left]
+            metric = max(named)[1] if named else metric
+        if "metric_from_last" in rule:  # 结果维持 3件 belongs to whichever of 复议/诉讼 was named last
+            named = [(ctx.sentence_left.rfind(w), m) for w, m in rule["metric_from_last"].items() if w in ctx.sentence_left]
+            if not named:
+                continue
+            metric = max(named)[1]
+        if rule.get("qualifier_from") == "after_word":  # 申请事项涉及政策法规信息1件 → 政策法规信息
+            word = next(w for w in rule["left"] if w in ctx.left)
+            qualifier = ctx.left[ctx.left.rfind(word) + len(word):].strip() or None
+        elif rule.get("qualifier_from") in ("subset", "left_word"):
             qualifier = next(w for w in rule["left"] if w in ctx.left)
         elif rule.get("qualifier_from") == "table3_row":
             qualifier = table3_row_named(clause)
-        right_decided = hit_clause and not any(w in ctx.left for w in rule.get("clause", ()))
-        return rule["metric"], qualifier, rule.get("status"), right_decided
+        right_decided = hit_right or hit_clause and not any(w in ctx.left for w in rule.get("clause", ()))
+        return metric, qualifier, rule.get("status"), right_decided
     return "other", None, None, False
 
 
@@ -200,14 +144,6 @@ def table3_row_named(clause: str) -> Optional[str]:
     return best[0] if best else None
 
 
-def channel_of(text: str) -> Optional[str]:
-    channels = rules.load("metrics")["channels"]
-    hits = [(text.rfind(word), len(word), name) for word, name in channels.items() if word in text]
-    if not hits:
-        return None
-    return max(hits)[2]
-
-
 # --- extraction ----------------------------------------------------------------------------
 
 def narrative_spans(text: str) -> list[tuple[int, int]]:
@@ -222,36 +158,92 @@ def narrative_spans(text: str) -> list[tuple[int, int]]:
 
 def extract_claims(section: str, text: str) -> tuple[list[Claim], list[Breakdown]]:
     claims: list[Claim] = []
+    around: dict[tuple[int, int], tuple] = {}  # span → (label read, object after the unit, channel named before, sentence)
     for lo, hi in narrative_spans(text):
         line = text[lo:hi]
+        simple = simplify(line)  # classification reads simplified characters; claim text stays as printed
         previous_end = 0
         line_claims = []
         matches = find_numbers(line)
         for n, match in enumerate(matches):
-            ctx = context(line, match, previous_end, matches[n + 1].start if n + 1 < len(matches) else len(line))
+            ctx = context(simple, match, previous_end, matches[n + 1].start if n + 1 < len(matches) else len(line))
+            after_count = previous_end > 0 and ctx.clause_start == previous_end and simple[previous_end - 1] not in BOUNDARY
             previous_end = match.end
             metric, qualifier, status, right = classify(ctx, match)
+            if metric == "none":
+                continue  # a rule says this number counts nothing (每个科室…一名)
+            if metric == "other" and qualifier is None and inherits_disclosure(ctx, match, line_claims):
+                metric = "active_disclosure"
             start = ctx.clause_start
-            while start < match.start and line[start] in " “”\"（(":
+            while start < match.start and line[start] in " “”\"（()）":
                 start += 1
             end = ctx.clause_end if right else match.end
+            if metric == "other" and qualifier is None and ctx.right and noun_follows(ctx, after_count):
+                start, end = (match.start if after_count else start), ctx.clause_end  # 建成3处…和3家车驾管社会服务站
             claim = Claim(line[start:end].strip(), metric, match.value, match.unit, match.approx, qualifier,
                           section, (lo + start, lo + end))
             if status:
                 claim.status, claim.status_fixed = status, True
+            mark_scope(claim, ctx)
+            if metric == "active_disclosure":
+                around[claim.span] = (simple[match.start - len(ctx.left):match.end], ctx.right, channel_before(ctx), ctx.sentence)
             line_claims.append((claim, match, ctx))
+            for extra in split_rates(claim):
+                line_claims.append((extra, match, ctx))
             shared = shared_claim(claim, ctx)
             if shared is not None:
                 line_claims.append((shared, match, ctx))
-        line_claims += zero_claims(section, line, lo, {c.span for c, _, _ in line_claims})
+        line_claims += zero_claims(section, line, simple, lo, {c.span for c, _, _ in line_claims})
         claims.extend(c for c, _, _ in sorted(line_claims, key=lambda t: t[0].span))
-    breakdowns = find_breakdowns(section, text, claims)
+    simple_text = simplify(text)
+    breakdowns = find_breakdowns(section, simple_text, claims)
     for claim in claims:
         if claim.metric == "active_disclosure":
-            channel = channel_of(text[claim.span[0]:claim.span[1]])
-            claim.metric = "active_disclosure_channel" if channel else "active_disclosure_total"
-            claim.qualifier = channel
+            label, *more = around.get(claim.span, (simple_text[claim.span[0]:claim.span[1]], "", None, ""))
+            claim.metric, claim.qualifier = disclosure_kind(label, *more)
     return claims, breakdowns
+
+
+def inherits_disclosure(ctx: Context, match: NumberMatch, line_claims: list) -> bool:
+    """行政处罚信息31件、查封信息1件 after 主动公开环境质量信息20篇：a count listed after a disclosure count
+    in the same sentence, with no verb or object of its own, is one more disclosure."""
+    words = rules.load("metrics")["disclosure"]
+    if match.unit not in words["inherit_units"] or not line_claims:
+        return False
+    prev_claim, _, prev_ctx = line_claims[-1]
+    if prev_claim.metric != "active_disclosure" or prev_ctx is None or prev_ctx.sentence != ctx.sentence:
+        return False
+    return not any(w in ctx.left + ctx.right for w in excluded_words())
+
+
+def noun_follows(ctx: Context, after_count: bool) -> bool:
+    """The thing counted is named after the number: the words before it belong to the count before
+    (建成3处24小时自助服务区和3家车驾管社会服务站) or close a list (…“我要开办民宿”等10个涉企…清单)."""
+    return after_count or any(ctx.left.rstrip().endswith(w) for w in rules.load("metrics")["noun_follows"])
+
+
+def split_rates(claim: Claim) -> list[Claim]:
+    """落实率和满意率都实现了100%: one claim more for each further rate named."""
+    if claim.unit != "%" or not claim.qualifier:
+        return []
+    rates = rules.load("metrics")["rates"]
+    names = re.split(rates["joiners"], claim.qualifier)
+    if len(names) < 2 or not all(n.endswith(rates["suffix"]) for n in names):
+        return []
+    claim.qualifier = names[0]
+    return [Claim(claim.text, claim.metric, claim.value, claim.unit, claim.approx, n, claim.section, claim.span)
+            for n in names[1:]]
+
+
+def channel_before(ctx: Context) -> Optional[str]:
+    """The one channel named before the clause with no count in between (通过X网站，主动公开…1337条)."""
+    words = rules.load("metrics")["disclosure"]
+    region = re.split("[；;]", ctx.sentence_left[: len(ctx.sentence_left) - len(ctx.left)])[-1]
+    via = list(re.finditer(words["via_re"], region))
+    if not via or find_numbers(region):
+        return None
+    names = {name for _, _, name in channels_in(region[via[0].start():])}
+    return channels_in(region[via[0].start():])[0][2] if len(names) == 1 else None
 
 
 def shared_claim(claim: Claim, ctx: Context) -> Optional[Claim]:
@@ -267,14 +259,16 @@ def shared_claim(claim: Claim, ctx: Context) -> Optional[Claim]:
     return None
 
 
-def zero_claims(section, line, offset, taken) -> list:
+def zero_claims(section, line, simple, offset, taken) -> list:
+    """Zeros stated without a number (未收到…申请 → requests_received 0), read on the simplified line."""
     out = []
     for rule in rules.load("metrics")["zero"]:
-        for m in re.finditer(rule["pattern"], line):
+        for m in re.finditer(rule["pattern"], simple):
             if any(a <= offset + m.start() < b for a, b in taken):
                 continue
             for metric in rule["metrics"]:
-                claim = Claim(m.group(0), metric, 0, "件", False, None, section, (offset + m.start(), offset + m.end()))
+                claim = Claim(line[m.start():m.end()], metric, 0, rule.get("unit", rules.load("metrics")["zero_unit"]), False, rule.get("qualifier"),
+                              section, (offset + m.start(), offset + m.end()))
                 out.append((claim, None, None))
             taken = taken | {(offset + m.start(), offset + m.end())}
     return out
@@ -293,7 +287,7 @@ def find_breakdowns(section: str, text: str, claims: list[Claim]) -> list[Breakd
     for n, total in enumerate(claims):
         if total.metric == "other" and total.qualifier:
             continue
-        if not opener.match(text[total.span[1]: total.span[1] + 14]):
+        if not opener.match(text[total.span[1]: total.span[1] + 14]) and not listed_parts(total, claims[n + 1:], text):
             continue
         start = total.span[1] + 1 if text[total.span[1]: total.span[1] + 1] == "。" else total.span[1]
         sentence_end = next((i for i in range(start, len(text)) if text[i] in SENTENCE_END), len(text))
@@ -310,15 +304,19 @@ def find_breakdowns(section: str, text: str, claims: list[Claim]) -> list[Breakd
     return out
 
 
-@lru_cache(maxsize=1)
-def connectors() -> re.Pattern:
-    words = rules.load("metrics")["breakdown"]["connectors"]
-    return re.compile("^(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")+")
-
-
-@lru_cache(maxsize=1)
-def category_suffix() -> re.Pattern:
-    return re.compile("(?:" + "|".join(map(re.escape, rules.load("metrics")["breakdown"]["category_suffixes"])) + ")$")
+def listed_parts(total: Claim, rest: list[Claim], text: str) -> bool:
+    """信息506条,政策法规类13条,规范性文件22条,政府工作动态类471条: parts listed without an opener word,
+    each without a verb of its own, that add up to the total exactly."""
+    if total.metric != "active_disclosure" or total.approx:
+        return False
+    sentence_end = next((i for i in range(total.span[1], len(text)) if text[i] in SENTENCE_END), len(text))
+    parts = [p for p in rest if p.span[0] < sentence_end]
+    verbs = rules.load("metrics")["disclosure"]["verbs"]
+    if len(parts) < 2 or any(p.unit != total.unit or p.approx for p in parts):
+        return False
+    if any(any(v in text[p.span[0]:p.span[1]] for v in verbs) for p in parts):
+        return False
+    return abs(sum(p.value for p in parts) - total.value) < 1e-6
 
 
 def split_at_semicolons(parts: list[Claim], text: str) -> list[list[Claim]]:
@@ -349,10 +347,13 @@ def relabel_parts(total: Claim, parts: list[Claim], text: str):
     if total.metric not in ("active_disclosure", "active_disclosure_total", "active_disclosure_channel"):
         return
     labelled = []
+    units = rules.load("metrics")["disclosure"]["units"]
     for part in parts:
-        if part.metric not in ("active_disclosure", "other"):
-            continue
+        if part.metric not in ("active_disclosure", "other") or part.unit not in units:
+            continue  # 占24.31%, 新闻发布会2次 are not disclosed items
         label = text[part.span[0]:part.span[1]]
+        if any(w in label for w in excluded_words(relabel=True)):
+            continue  # 其中主站采用15条: taken up by another site, not disclosed
         channel = channel_of(label)
         if channel:
             part.metric, part.qualifier = "active_disclosure_channel", channel
@@ -365,6 +366,9 @@ def relabel_parts(total: Claim, parts: list[Claim], text: str):
     if head_channel and labelled and all(p.metric == "active_disclosure_channel" for p in labelled) \
             and not any(w in text[total.span[0]:total.span[1]] for w in rules.load("metrics")["breakdown"]["total_words"][1:]):
         total.metric, total.qualifier = "active_disclosure_channel", head_channel
+    elif not head_channel and not object_follows(text[total.span[0]:total.span[1]]) \
+            and disclosure_kind(text[total.span[0]:total.span[1]])[0] == "active_disclosure_category":
+        total.metric, total.qualifier = disclosure_kind(text[total.span[0]:total.span[1]])  # 重点领域信息4316条，其中…
     else:
         total.metric, total.qualifier = "active_disclosure_total", None
 
@@ -431,19 +435,55 @@ def agrees(claim: Claim, table_value: float) -> bool:
     return claim.value * 0.9 <= table_value <= claim.value * 1.5
 
 
+def scope_of(claim: Claim, ctx: Context) -> Optional[str]:
+    """Why a claim with a table metric is about a part, not the table's quantity (None: it is the whole)."""
+    scope = rules.load("metrics")["scope"]
+    word = next((w for w in scope["words"] if w in simplify(claim.text)), None)
+    if word is not None:
+        return word
+    if claim.unit in scope["item_units"] and claim.metric in TABLE3_METRIC_ROWS or claim.metric == "request_outcome":
+        before = ctx.sentence_left[: max(0, len(ctx.sentence_left) - len(claim.text))]
+        if claim.unit in scope["item_units"] and re.search(scope["item_list_re"], before):
+            return claim.unit
+    return None
+
+
+def mark_scope(claim: Claim, ctx: Context) -> None:
+    """A part (sub-unit, channel, applicant, 历年累计, items listed with the disclosures) is never judged
+    against the whole table: `no_counterpart`, the part kept as qualifier and named in the note."""
+    if not (claim.metric in TABLE3_METRIC_ROWS or claim.metric in ("request_outcome", "admin_review", "admin_litigation")):
+        return
+    part = scope_of(claim, ctx)
+    if part is None:
+        return
+    if part in rules.load("metrics")["scope"]["item_units"]:
+        claim.note = f"counted in {part} among the disclosed items: documents by disclosure attribute, not requests"
+    else:
+        claim.qualifier = claim.qualifier or part
+        claim.note = f"about a part ({part}), not the whole quantity the table counts"
+    claim.status, claim.status_fixed = "no_counterpart", True
+
+
 def link_tables(claims: list[Claim], tables: dict[str, Optional[Table]]) -> None:
+    """Compare each claim with its table counterpart; every status but `consistent` says why in `note`."""
     for claim in claims:
         if claim.status_fixed:
+            claim.note = claim.note or f"{claim.metric} ({claim.qualifier}) is not the quantity the table counts"
             continue  # a rule said what this figure is not (备案的复议案件 is not table4's review count)
         value, cells, has = counterpart(claim, tables)
         if not has:
             claim.status = "no_counterpart"
+            claim.note = f"no table counts {claim.metric}" + (f" ({claim.qualifier})" if claim.qualifier else "")
             continue
         claim.table_value, claim.cells = value, cells
         if value is None:
             claim.status = "unverifiable"
+            claim.note = "the table cell is blank or was not read" + (f" ({' + '.join(cells)})" if cells else "")
+        elif agrees(claim, value):
+            claim.status = "consistent"
         else:
-            claim.status = "consistent" if agrees(claim, value) else "inconsistent"
+            claim.status = "inconsistent"
+            claim.note = f"the narrative says {claim.value:g}, {' + '.join(cells)} = {value:g}"
 
 
 def claim_checks(claims: list[Claim], sums: list[Breakdown]) -> list[Check]:

@@ -108,7 +108,7 @@ def t3_results_total(table3: Optional[Table]) -> Check:
         for c, col in enumerate(rules.TABLE3_COLUMNS):
             equations.append(Equation(f"column {col}", (term3(table3, "total_processed", c),),
                                       tuple(term3(table3, r, c) for r in rows)))
-    return summarise("t3_results_total", equations, "table3's 总计 row or its result rows are missing")
+    return summarise("t3_results_total", equations, "table3's total row or its result rows are missing")
 
 
 def t3_balance(table3: Optional[Table]) -> Check:
@@ -178,7 +178,7 @@ def table_checks(sections, tables) -> list[Check]:
 
 # --- report-level checks beyond arithmetic ---------------------------------------------------
 
-SECTION_NUMERALS = dict(zip(rules.SECTION_KEYS, "一二三四五六"))
+SECTION_NUMERALS = dict(zip(rules.SECTION_KEYS, rules.load("sections")["numerals"]))
 
 
 def year_consistent(year_sources: dict) -> Check:
@@ -243,7 +243,7 @@ def blank_cells(tables: dict[str, Optional[Table]]) -> Check:
         if all(t is None for t in tables.values()):
             return Check("blank_cells", "unverifiable", "no table", [])
         return Check("blank_cells", "pass", "every printed cell holds a number", [])
-    return Check("blank_cells", "fail", f"{blank} empty cells and {slash} cells marked '/', '-', '—' or '无'", cells)
+    return Check("blank_cells", "fail", f"{blank} empty cells and {slash} cells marked as blank (/, -, — and the like)", cells)
 
 
 def fees_consistent(sections: dict[str, Optional[Section]], claims, fee_rules) -> Check:
@@ -259,11 +259,12 @@ def fees_consistent(sections: dict[str, Optional[Section]], claims, fee_rules) -
     if elsewhere and says_none and not in_six:
         c = elsewhere[0]
         return Check("fees_consistent", "fail",
-                     f"section {c.section} says «{c.text}» but section 六 says no information-processing fee was "
+                     f"section {c.section} says «{c.text}» but section {SECTION_NUMERALS['other']} says no "
+                     "information-processing fee was "
                      f"collected", [f"sections.{c.section}", "sections.other"])
     if elsewhere and in_six and {round(c.value, 4) for c in elsewhere} != {round(c.value, 4) for c in in_six}:
         return Check("fees_consistent", "fail",
-                     f"«{elsewhere[0].text}» ≠ «{in_six[0].text}» in section 六",
+                     f"«{elsewhere[0].text}» ≠ «{in_six[0].text}» in section {SECTION_NUMERALS['other']}",
                      [f"sections.{elsewhere[0].section}", "sections.other"])
     if fee_claims or says_none:
         return Check("fees_consistent", "pass", "fee statements agree", [])

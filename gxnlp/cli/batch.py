@@ -23,8 +23,11 @@ from gxnlp.errors import GxnlpError
 @click.option("--finalize", "finalize_only", is_flag=True, help="Only rebuild the tables from the results so far.")
 @click.option("--retry-errors", is_flag=True, help="Parse again files that failed to load last time.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--max-memory", type=click.IntRange(min=256), default=None, metavar="MB",
+              help="Cap each worker's memory (address space, MB; a warmed-up worker uses ~700): "
+                   "a file that needs more is an error row, not a crash.")
 def batch_command(inputs, out_dir, workers, timeout, engine, scheduler, corrections, finalize_only, retry_errors,
-                  no_progress):
+                  no_progress, max_memory):
     """Parse many reports into a store: Parquet tables + OUT/gxnlp.duckdb (resumable)."""
     if engine == "dask" and not scheduler and not finalize_only:
         raise click.UsageError("--engine dask needs --scheduler ADDRESS")
@@ -38,7 +41,8 @@ def batch_command(inputs, out_dir, workers, timeout, engine, scheduler, correcti
             click.echo(store_line(out, counts), err=True)
             return
         summary = run_batch(inputs, out_dir, workers=workers, timeout=timeout, engine=engine, scheduler=scheduler,
-                            corrections=corrections, retry_errors=retry_errors, progress=not no_progress)
+                            corrections=corrections, retry_errors=retry_errors, progress=not no_progress,
+                            max_memory=max_memory)
     except GxnlpError as e:
         click.echo(f"gxnlp: {e}", err=True)
         sys.exit(2)
@@ -64,24 +68,38 @@ def store_line(out: Path, counts: dict) -> str:
 
 @click.command("find")
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False))
+# the help text shows a real agency name as the example a user types (the one Chinese literal of the CLI)
 @click.option("--agency", default=None, help="Part of the agency name (normalised: 钟村 finds 番禺区钟村街道办事处).")
 @click.option("--year", type=int, default=None)
 @click.option("--sha", default=None, help="Prefix of the report's sha256.")
 @click.option("--file", "file_pattern", default=None, help="File name or glob.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per report.")
-def find_command(out_dir, agency, year, sha, file_pattern, as_json):
-    """Look up reports in a store by agency, year, sha or file name."""
+@click.option("--jsonl", "as_json", is_flag=True, help="One JSON object per report.")
+@click.option("--json", "as_json", is_flag=True, hidden=True)  # the old spelling of --jsonl
+@click.option("--csv", "as_csv", is_flag=True, help="CSV rows with a header.")
+def find_command(out_dir, agency, year, sha, file_pattern, as_json, as_csv):
+    """Look up reports in a store by agency, year, sha or file name (exit 1: nothing matched)."""
+    import csv
+
     from gxnlp.corpus.store import find_reports
+
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --csv and --jsonl")
 
     try:
         df = find_reports(out_dir, agency=agency, year=year, sha=sha, file=file_pattern)
     except FileNotFoundError:
         click.echo(f"gxnlp: {out_dir}: not a store (run gxnlp batch … --out {out_dir} first)", err=True)
         sys.exit(2)
+    writer = csv.writer(sys.stdout, lineterminator="\n") if as_csv else None
+    if writer:
+        writer.writerow(["year", "agency", "report_id", "source", "failing_checks"])
     for row in df.to_dict("records"):
         row["failing_checks"] = list(row["failing_checks"]) if row["failing_checks"] is not None else []
         row["year"] = None if row["year"] != row["year"] else int(row["year"])
-        if as_json:
+        if writer:
+            writer.writerow([row["year"] or "", row["agency"] or "", row["report_id"], row["source"],
+                             ";".join(row["failing_checks"])])
+        elif as_json:
             click.echo(json.dumps(row, ensure_ascii=False, default=str))
         else:
             fails = ", ".join(row["failing_checks"]) or "no failing checks"

@@ -11,31 +11,34 @@ from gxnlp.corpus.boilerplate import OUT_SUBDIR, run
 
 @click.command("boilerplate")
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--threshold", type=float, default=None, help="Sentence similarity threshold (default in "
-                                                            "gxnlp/data/boilerplate.toml: 0.7).")
-@click.option("--paragraph-threshold", type=float, default=None, help="Paragraph similarity threshold (0.6).")
-@click.option("--no-paragraphs", is_flag=True, help="Sentences only.")
 @click.option("--top", type=int, default=5, show_default=True, help="Examples to print per kind.")
-def boilerplate_command(out_dir, threshold, paragraph_threshold, no_paragraphs, top):
-    """Near-duplicate sentences and paragraphs across a store's reports (template, shared, own)."""
-    import pyarrow.parquet as pq
+def boilerplate_command(out_dir, top):
+    """Template wording, passages copied between agencies and own reuse across a store's reports."""
+    import pandas as pd
 
-    if not (Path(out_dir) / "parquet" / "sentences.parquet").exists():
+    if not (Path(out_dir) / "parquet" / "saved.parquet").exists():
         click.echo(f"gxnlp: {out_dir}: not a store (run gxnlp batch … --out {out_dir} first)", err=True)
         sys.exit(2)
-    s = run(out_dir, sentence_threshold=threshold, paragraph_threshold=paragraph_threshold,
-            paragraphs=not no_paragraphs, log=lambda m: click.echo(f"gxnlp: {m}", err=True))
-    click.echo(f"{s['reports']} reports, {s['sentences']} sentences compared; reused sentence passages: "
-               f"{s['sentence_template_passages']} template, {s['sentence_common_passages']} common, "
-               f"{s['sentence_shared_passages']} shared between agencies, {s['sentence_own_passages']} own reuse; "
-               f"mean originality {s['mean_originality'] or 0:.2f} ({s['seconds']} s)")
-    clusters = pq.read_table(Path(out_dir) / OUT_SUBDIR / "boilerplate_clusters.parquet").to_pandas()
-    for kind in ("template", "common", "shared"):
-        sub = clusters[(clusters["kind"] == kind) & (clusters["unit"] == "sentence")] \
-            .sort_values("n_agencies", ascending=False).head(top)
-        if len(sub):
+    s = run(out_dir, log=lambda m: click.echo(f"gxnlp: {m}", err=True))
+    orig = s["mean_originality"]
+    click.echo(f"{s['reports']} reports: {s['template_wordings']} template wordings (k-grams of ≥ "
+               f"{s['template_agencies']} agencies), {s['shared_passages']} passages shared between agencies, "
+               f"{s['own_passages']} own reuse; mean originality {orig if orig is None else round(orig, 2)} "
+               f"({s['seconds']} s)")
+    bp = Path(out_dir) / OUT_SUBDIR
+    clusters = pd.read_parquet(bp / "boilerplate_clusters.parquet")
+    sub = clusters[clusters["kind"] == "template"].head(top)
+    if len(sub):
+        click.echo("\ntemplate:")
+        for row in sub.itertuples():
+            click.echo(f"  [{row.n_agencies} agencies, {row.n_reports} reports] {str(row.example)[:70]}")
+    m = pd.read_parquet(bp / "boilerplate_matches.parquet")
+    for kind in ("shared", "own"):
+        rows = m[(m["kind"] == kind) & (m["report_id"] < m["other_report_id"])].sort_values(
+            "original_chars", ascending=False).head(top)
+        if len(rows):
             click.echo(f"\n{kind}:")
-            for row in sub.itertuples():
-                who = f"{row.n_agencies} agencies" if row.agencies is None else "、".join(row.agencies[:4])
-                click.echo(f"  [{who}, {row.n_reports} reports] {row.example[:70]}")
-    click.echo(f"\n→ {Path(out_dir) / OUT_SUBDIR}/boilerplate_{{clusters,matches,reports}}.parquet")
+            for r in rows.itertuples():
+                click.echo(f"  {r.agency or r.report_id[:8]} {r.year or ''} ↔ {r.other_agency or r.other_report_id[:8]} "
+                           f"{r.other_year or ''} (similarity {r.similarity:.2f}): {str(r.text)[:60]}")
+    click.echo(f"\n→ {bp}/boilerplate_{{matches,template,clusters,reports}}.parquet")

@@ -15,10 +15,11 @@ from gxnlp.settings import ParseSettings
 @click.option("--jsonl", is_flag=True, help="One JSON object per report (the spec's keys).")
 @click.option("--no-provenance", is_flag=True, help="Leave out raw cell text and locations.")
 @click.option("--explain", is_flag=True, help="Show which label anchored each table row.")
+@click.option("--no-tags", is_flag=True, help="Skip sentence tagging (faster; the sentence model is never loaded).")
 @click.option("--debug", is_flag=True, help="Print tracebacks of internal errors.")
-def parse_command(inputs, jsonl, no_provenance, explain, debug):
+def parse_command(inputs, jsonl, no_provenance, explain, no_tags, debug):
     """Parse report files (txt, docx, html, pdf; folders are searched)."""
-    settings = ParseSettings()
+    settings = ParseSettings(tag_sentences=not no_tags)
     failures = 0
     for path, report, error in each_report(inputs, settings, debug):
         if error:

@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 
+from gxnlp.corpus.state import LOCK_FILE, STORE_STATE, Lock, store_state  # noqa: F401 (re-exported)
 from gxnlp.errors import GxnlpError
+from gxnlp.corpus.worker_os import cap_memory, die_with_parent, memory_outcome  # noqa: F401
 
 RESULTS_DIR = "results"
 JOURNAL = "journal.jsonl"
 LOG_FILE = "logs/internal-errors.log"
-LOCK_FILE = ".lock"
 SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf")
 DEFAULT_TIMEOUT = 120.0
 
@@ -108,6 +109,8 @@ def parse_to_result(path: str, settings: Optional[dict] = None) -> dict:
     except GxnlpError as e:
         result = {"error": {"kind": "load", "reason": e.reason}}
         load_error = True
+    except MemoryError:  # past the worker's --max-memory: this file's error, not a crash (and not cached)
+        return memory_outcome()
     except Exception as e:  # a parser bug must not stop the batch
         return {"ok": False, "kind": "internal", "reason": f"internal error: {type(e).__name__}: {e}",
                 "traceback": traceback.format_exc()}
@@ -155,14 +158,8 @@ def parser_fingerprint(settings: Optional[dict] = None) -> str:
     files = [p for p in sorted(pkg.rglob("*")) if p.is_file() and p.suffix in (".py", ".toml", ".txt", ".jsonl")
              and "__pycache__" not in p.parts and not NOT_PARSING & set(p.relative_to(pkg).parts)
              and p.name not in NOT_PARSING_DATA]
-    try:
-        from gxnlp.tag.tagger import default_model_path
-
-        model = default_model_path()
-        if model.is_file():
-            files.append(model)
-    except Exception:  # no tagging stage, or no model: nothing to hash
-        pass
+    # the shipped model (package data), read as bytes: importing the tagger would load scikit-learn
+    files += [p for p in sorted((pkg / "models").glob("*")) if p.is_file() and p.suffix != ".md"]
     for f in files:
         h.update(f.name.encode())
         h.update(f.read_bytes())
@@ -187,13 +184,15 @@ def timeout_outcome(timeout: float) -> dict:
     return {"ok": False, "kind": "timeout", "reason": f"timed out after {timeout:g} s"}
 
 
-def worker_main(conn, settings: Optional[dict], warm: bool = False) -> None:
+def worker_main(conn, settings: Optional[dict], warm: bool = False, max_memory: Optional[int] = None) -> None:
     """A local worker: parse the paths sent down the pipe until told to stop."""
     import signal
 
+    die_with_parent()  # a kill -9 of the batch leaves no orphan holding the lock
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if warm:  # spawned, not forked from a warmed-up parent
         warm_up(settings)
+    cap_memory(max_memory)  # after the warm-up: the limit is for the files
     while True:
         try:
             msg = conn.recv()
@@ -219,26 +218,32 @@ class LocalEngine:
     "timed out" and starts a new worker; a worker that dies is recorded the same way.
     """
 
-    def __init__(self, workers: int, timeout: float, settings: Optional[dict] = None):
+    def __init__(self, workers: int, timeout: float, settings: Optional[dict] = None,
+                 max_memory: Optional[int] = None):
         import multiprocessing as mp
 
         # fork: a user's script without `if __name__ == "__main__"` must not be re-run by each
         # worker (spawn/forkserver re-import __main__); the workers touch no parent threads.
         self.ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         self.n, self.timeout, self.settings = max(1, workers), timeout, settings
+        self.max_memory = max_memory  # MB of address space per worker (RLIMIT_AS), None for no cap
         self.workers: list[dict] = []
 
     def start_worker(self) -> dict:
         parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=worker_main, daemon=True,
-                                args=(child, self.settings, self.ctx.get_start_method() != "fork"))
+        proc = self.ctx.Process(target=worker_main, daemon=True, args=(child, self.settings, True, self.max_memory))
         proc.start()
         child.close()
         return {"proc": proc, "conn": parent, "task": None, "deadline": None}
 
     def run(self, tasks: Iterator[tuple]) -> Iterator[tuple[tuple, dict]]:
+        import itertools
         from multiprocessing.connection import wait
 
+        first = next(tasks, None)
+        if first is None:  # nothing to parse: no worker is started, no model loaded
+            return
+        tasks = itertools.chain([first], tasks)
         self.workers = [self.start_worker() for _ in range(self.n)]
         exhausted = False
         try:
@@ -365,6 +370,28 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def checksum(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def result_intact(out: Path, sha: str, rec: dict) -> bool:
+    """The stored result exists and is the one written: its sha256 matches the journal's (or, for a
+    result written before checksums, it decompresses and parses). Anything else is parsed again."""
+    try:
+        data = result_path(out, sha).read_bytes()
+    except OSError:
+        return False
+    if rec.get("result_sha256"):
+        return checksum(data) == rec["result_sha256"]
+    try:
+        json.loads(gzip.decompress(data))
+        return True
+    except (OSError, EOFError, ValueError):
+        return False
+
+
 def load_result(out: Path, sha: str) -> Optional[dict]:
     try:
         with gzip.open(result_path(out, sha), "rb") as f:
@@ -387,6 +414,8 @@ class Journal:
         self.f = None
 
     def record(self, rec: dict) -> None:
+        if self.latest.get(rec["path"]) == rec:  # a rerun with nothing new writes nothing
+            return
         if self.f is None:
             self.f = open(self.path, "a", encoding="utf-8")
         self.f.write(json.dumps(rec, ensure_ascii=False) + "\n")
@@ -417,31 +446,10 @@ class BatchSummary:
     store: Optional[dict] = None
 
 
-class Lock:
-    """One batch per OUT_DIR at a time (two runs appending to one journal would interleave)."""
-
-    def __init__(self, out: Path):
-        self.path = out / LOCK_FILE
-        self.f = None
-
-    def __enter__(self):
-        import fcntl
-
-        self.f = open(self.path, "w")
-        try:  # a POSIX record lock: not inherited by forked workers, gone when this process dies
-            fcntl.lockf(self.f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as e:
-            self.f.close()
-            raise GxnlpError(self.path.parent, "another gxnlp batch is using this output folder") from e
-        return self
-
-    def __exit__(self, *exc):
-        self.f.close()
-
-
 def run_batch(inputs: Iterable, out_dir, *, workers: Optional[int] = None, timeout: float = DEFAULT_TIMEOUT,
               engine: str = "local", scheduler=None, corrections=None, retry_errors: bool = False,
-              progress: bool = True, settings: Optional[dict] = None, finalize: bool = True) -> BatchSummary:
+              progress: bool = True, settings: Optional[dict] = None, finalize: bool = True,
+              max_memory: Optional[int] = None) -> BatchSummary:
     """Parse every input into OUT_DIR (skipping content already done), then rebuild the store."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -449,9 +457,10 @@ def run_batch(inputs: Iterable, out_dir, *, workers: Optional[int] = None, timeo
     started = time.monotonic()
     with Lock(out):
         summary = parse_all(expand_inputs(inputs), out, workers=workers, timeout=timeout, engine=engine,
-                            scheduler=scheduler, retry_errors=retry_errors, progress=progress, settings=settings)
+                            scheduler=scheduler, retry_errors=retry_errors, progress=progress, settings=settings,
+                            max_memory=max_memory)
         if finalize:
-            summary.store = finalize_store(out, fixes)
+            summary.store = finalize_store(out, fixes, unless_unchanged=True)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -465,12 +474,13 @@ def load_corrections_file(corrections):
 
 
 def parse_all(items: list[Input], out: Path, *, workers, timeout, engine, scheduler, retry_errors, progress,
-              settings) -> BatchSummary:
+              settings, max_memory: Optional[int] = None) -> BatchSummary:
     import tqdm as tqdm_module
     from tqdm import tqdm
 
     tqdm_module.tqdm.monitor_interval = 0  # no monitor thread in a process that forks workers
-    warm_up(settings)  # before forking: the workers inherit the loaded rules and model
+    # nothing is loaded here: the journal decides what is left to do, and each worker warms
+    # itself up (in parallel) only when there is work
     parser = parser_fingerprint(settings)
     journal = Journal(out)
     done = {r["sha256"]: r for r in journal.latest.values() if r.get("status") == "done" and r.get("sha256")}
@@ -504,7 +514,7 @@ def parse_all(items: list[Input], out: Path, *, workers, timeout, engine, schedu
                 summary.duplicates_in_run += 1
                 continue
             prior = done.get(sha)
-            if prior is not None and prior.get("parser") == parser and result_path(out, sha).exists() and (
+            if prior is not None and prior.get("parser") == parser and result_intact(out, sha, prior) and (
                     sha in seen or not (retry_errors and prior.get("load_error"))):
                 if sha in seen:
                     summary.duplicates_in_run += 1
@@ -513,7 +523,8 @@ def parse_all(items: list[Input], out: Path, *, workers, timeout, engine, schedu
                 seen.add(sha)
                 summary.errors += bool(prior.get("load_error"))
                 account(item.path, {"sha256": sha, "size": size, "status": "done", "parser": parser,
-                                    "load_error": bool(prior.get("load_error"))})
+                                    "load_error": bool(prior.get("load_error")),
+                                    **({"result_sha256": prior["result_sha256"]} if prior.get("result_sha256") else {})})
                 continue
             if prior is not None and prior.get("parser") != parser and sha not in seen:
                 summary.stale += 1
@@ -524,7 +535,7 @@ def parse_all(items: list[Input], out: Path, *, workers, timeout, engine, schedu
     if engine == "dask":
         runner = DaskEngine(scheduler, timeout, settings)
     elif engine == "local":
-        runner = LocalEngine(workers or os.cpu_count() or 1, timeout, settings)
+        runner = LocalEngine(workers or os.cpu_count() or 1, timeout, settings, max_memory)
     else:
         raise GxnlpError(out, f"unknown engine {engine!r} (local or dask)")
     try:
@@ -535,7 +546,7 @@ def parse_all(items: list[Input], out: Path, *, workers, timeout, engine, schedu
                 summary.parsed += 1
                 summary.errors += len(paths) if outcome.get("load_error") else 0
                 rec = {"sha256": sha, "size": size, "status": "done", "parser": parser,
-                       "load_error": bool(outcome.get("load_error"))}
+                       "load_error": bool(outcome.get("load_error")), "result_sha256": checksum(outcome["data"])}
                 done[sha] = rec
                 for p in paths:
                     account(p, rec)
@@ -558,14 +569,29 @@ def log_internal(out: Path, path: str, sha: str, outcome: dict) -> None:
         f.write(f"=== {time.strftime('%Y-%m-%d %H:%M:%S')} {path} (sha256 {sha})\n{outcome['traceback']}\n")
 
 
-def finalize_store(out: Path, corrections=None) -> dict:
-    """Rebuild the Parquet tables and gxnlp.duckdb from the journal and the per-file results."""
-    from gxnlp.corpus.store import FileRecord, build_store
+def finalize_store(out: Path, corrections=None, *, unless_unchanged: bool = False) -> dict:
+    """Rebuild the Parquet tables and gxnlp.duckdb from the journal and the per-file results.
+    With `unless_unchanged`, a store already built from the same journal is left as it is."""
+    from gxnlp.corpus.layout import DUCKDB_FILE, PARQUET_DIR
 
     journal = Journal(out)
+    key = store_state(out, journal.latest, corrections)
+    state_file = out / STORE_STATE
+    if unless_unchanged and (out / DUCKDB_FILE).exists() and (out / PARQUET_DIR).is_dir():
+        try:
+            state = json.loads(state_file.read_text(encoding="utf-8"))
+            if state.get("key") == key:
+                return state["counts"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    from gxnlp.corpus.store import FileRecord, build_store
+
+    state_file.unlink(missing_ok=True)
     journal.compact()
     files = [FileRecord(r["path"], r.get("sha256"), r.get("size"), r["status"], r.get("kind"), r.get("reason"))
              for r in journal.latest.values()]
     for tmp in (out / RESULTS_DIR).glob("*/.*.tmp-*"):  # left by a killed run
         tmp.unlink(missing_ok=True)
-    return build_store(out, files, lambda sha: load_result(out, sha), corrections)
+    counts = build_store(out, files, lambda sha: load_result(out, sha), corrections)
+    write_atomic(state_file, json.dumps({"key": key, "counts": counts}, default=str).encode("utf-8"))
+    return counts

@@ -359,8 +359,12 @@ def build_duckdb(out_dir) -> Path:
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(path)])
         bp = out / "boilerplate"
         if bp.is_dir():
+            # a path relative to the store, so a moved or copied store keeps working; DuckDB resolves
+            # it against file_search_path (set by connect_store) or the working directory
+            con.execute(f"SET file_search_path = {sql_string(out.resolve())}")
             for p in sorted(bp.glob("*.parquet")):
-                con.execute(f"CREATE VIEW {p.stem} AS SELECT * FROM read_parquet({sql_string(p.resolve())})")
+                rel = p.relative_to(out).as_posix()
+                con.execute(f"CREATE VIEW {p.stem} AS SELECT * FROM read_parquet({sql_string(rel)})")
         for name, sql in VIEWS.items():
             con.execute(f"CREATE VIEW {name} AS {sql}")
         con.execute("CHECKPOINT")
@@ -371,6 +375,17 @@ def build_duckdb(out_dir) -> Path:
 
 
 # --- reading a store -------------------------------------------------------------------------
+
+def connect_store(out_dir, read_only: bool = True):
+    """A DuckDB connection to OUT_DIR/gxnlp.duckdb whose relative paths (the boilerplate views)
+    resolve inside the store, wherever it has been moved and whatever the working directory."""
+    import duckdb
+
+    out = Path(out_dir)
+    con = duckdb.connect(str(out / DUCKDB_FILE), read_only=read_only)
+    con.execute(f"SET file_search_path = {sql_string(out.resolve())}")
+    return con
+
 
 def read_table(out_dir, name: str, columns: Optional[list[str]] = None):
     """A store table as a pandas DataFrame."""
@@ -446,10 +461,10 @@ def find_reports(out_dir, agency: Optional[str] = None, year: Optional[int] = No
     if agency:
         key = normalise_agency(agency)
 
-        def hit(row) -> bool:
-            name = row["agency"] or ""
-            return (agency in name or (key and key in (row["agency_key"] or ""))
-                    or same_agency(agency, name))
+        def hit(row) -> bool:  # a report with no agency holds null (NaN in pandas), not ""
+            name = row["agency"] if isinstance(row["agency"], str) else ""
+            agency_key = row["agency_key"] if isinstance(row["agency_key"], str) else ""
+            return bool(name) and (agency in name or bool(key and key in agency_key) or same_agency(agency, name))
 
         df = df[df.apply(hit, axis=1)] if len(df) else df
     return df.sort_values(["agency_key", "year", "source"], na_position="last").reset_index(drop=True)

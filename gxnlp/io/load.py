@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import logging
 import re
 import zipfile
 from dataclasses import dataclass, replace
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from gxnlp import rules
 from gxnlp.errors import GxnlpError, LoadError, ScannedPDFError
+from gxnlp.io.guard import FORMAT_NAMES, MAX_BAD_BYTES, cause, check_docx_parts, quiet_pdfminer, utf16_without_bom
 from gxnlp.model.core import Document, Line, Loc
 from gxnlp.settings import ParseSettings
 
@@ -39,6 +39,8 @@ def sniff(data: bytes, suffix: str) -> str:
         return "docx"
     if head.startswith(OLE_MAGIC):
         return "doc"
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+        return "image"  # a scanned report page: read by OCR (gxnlp/io/ocr.py)
     text_head = head.lstrip(codecs.BOM_UTF8)
     if HTML_START.match(text_head) or (suffix in (".html", ".htm") and b"<" in text_head[:200]):
         return "html"
@@ -64,12 +66,13 @@ def load(path, settings: ParseSettings | None = None) -> Document:
     return load_bytes(data, str(path), settings)
 
 
-def load_bytes(data: bytes, source: str, settings: ParseSettings | None = None) -> Document:
+def load_bytes(data: bytes, source: str, settings: ParseSettings | None = None, format: str | None = None) -> Document:
+    """`format` (txt, docx, html, pdf, image) overrides what the bytes are sniffed as."""
     settings = ParseSettings.resolve(settings)
     if not data:
         raise LoadError(source, "empty file")
     suffix = Path(source).suffix.lower()
-    kind = sniff(data, suffix)
+    kind = format or sniff(data, suffix)
     if kind == "doc":
         raise LoadError(source, "legacy Word 97-2003 (.doc) file: convert it to .docx")
     if suffix == ".docx" and kind != "docx":
@@ -81,31 +84,15 @@ def load_bytes(data: bytes, source: str, settings: ParseSettings | None = None) 
                                 f"the limit is {settings.max_text_bytes / 1e6:.0f} MB)")
     try:
         return READERS[kind](data, source, settings)
-    except GxnlpError:
+    except (GxnlpError, MemoryError):  # MemoryError: past a worker's --max-memory, the batch's to report
         raise
-    except MemoryError as e:
-        raise LoadError(source, f"too large to read within the memory limit ({kind})") from e
     except RecursionError as e:
         raise LoadError(source, f"damaged {FORMAT_NAMES[kind]} (nested too deeply)") from e
     except Exception as e:  # a third-party reader failed on damaged bytes: a bad file, not a bug
         raise LoadError(source, f"damaged {FORMAT_NAMES[kind]} ({cause(e)})") from e
 
 
-FORMAT_NAMES = {"txt": "text file", "docx": ".docx", "html": "HTML page", "pdf": "PDF"}
-
-
-def cause(e: BaseException, limit: int = 120) -> str:
-    """'XMLSyntaxError: Opening and ending tag mismatch…' on one short line, for the error's reason."""
-    message = " ".join(str(e).split())
-    if len(message) > limit:
-        message = message[:limit - 1] + "…"
-    return f"{e.__class__.__name__}: {message}" if message else e.__class__.__name__
-
-
 # --- text -----------------------------------------------------------------------------
-
-MAX_BAD_BYTES = 0.001  # up to 1 bad byte in 1000 is damage in a real report: replaced with U+FFFD and warned
-
 
 def decode_text(data: bytes, source: str, warnings: list | None = None) -> str:
     """UTF-8 (with or without BOM), UTF-16/32 with BOM, UTF-16 without BOM, then GB18030 (a superset
@@ -133,27 +120,10 @@ def decode_text(data: bytes, source: str, warnings: list | None = None) -> str:
     bad = text.count("\ufffd")
     if bad <= max(1, MAX_BAD_BYTES * len(data)):
         if warnings is not None:
-            warnings.append(f"{bad} undecodable byte{'s' if bad > 1 else ''} in {best} text replaced with U+FFFD")
+            warnings.append(f"damaged text: {bad} undecodable character{'s' if bad > 1 else ''} ({best}) "
+                            f"replaced with U+FFFD")
         return text
     raise LoadError(source, "not a text, Word, HTML or PDF report (undecodable bytes; tried UTF-8, GB18030)")
-
-
-def utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text saved without a BOM: the byte order whose characters are those of a report (ASCII,
-    CJK, CJK and full-width punctuation). Chinese text has few zero bytes, so counting zeros is not enough."""
-    if len(data) < 4:
-        return None
-    even = data[:len(data) // 2 * 2]
-    for enc in ("utf-16-le", "utf-16-be"):
-        text = even[:4000].decode(enc, "replace")
-        common = sum(1 for ch in text if 32 <= ord(ch) < 127 or ch in "\t\r\n" or "\u4e00" <= ch <= "\u9fff"
-                     or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
-        if common / len(text) > 0.9:
-            try:
-                return even.decode(enc)
-            except UnicodeDecodeError:
-                return None
-    return None
 
 
 def looks_like_text(text: str) -> bool:
@@ -232,21 +202,6 @@ def read_docx(data: bytes, source: str, settings: ParseSettings) -> Document:
     return Document(source, "docx", lines)
 
 
-def check_docx_parts(data: bytes, source: str, settings: ParseSettings) -> None:
-    """Refuse a zip bomb before inflating it: the declared uncompressed size of every part (zipfile
-    never inflates a part past its declared size, so the declaration bounds the work)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            infos = z.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
-        raise LoadError(source, f"not a valid .docx ({cause(e)})") from e
-    limit = settings.max_docx_part_bytes
-    for info in infos:
-        if info.file_size > limit:
-            raise LoadError(source, f"damaged .docx: part {info.filename} inflates to {info.file_size / 1e6:.0f} MB "
-                                    f"(the limit, max_docx_part_bytes, is {limit / 1e6:.0f} MB)")
-
-
 def docx_grid(table) -> list[list[str]]:
     """Rows of cell texts; a merged cell's text stands in its first grid cell, the rest are blank."""
     grid = []
@@ -323,7 +278,7 @@ def decode_html(data: bytes, source: str, warnings: list | None = None) -> str:
     return decode_text(data, source, warnings)
 
 
-CJK_CHAR = re.compile("[\u4e00-\u9fff]")
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 def cjk_count(text: str) -> int:
@@ -451,8 +406,13 @@ def read_pdf(data: bytes, source: str, settings: ParseSettings) -> Document:
         if n_pages > settings.max_pdf_pages:
             raise LoadError(source, f"too many pages for a report ({n_pages}; the limit is {settings.max_pdf_pages})")
         page_texts = [pdfium_text(pdf, i) for i in range(n_pages)]
-        if sum(cjk_count(t) + sum(ch.isalnum() for ch in t) for t in page_texts) < 20:
+        from gxnlp.io.ocr import image_pages, ocr_pdf_pages  # pages whose text is in pixels → OCR
+
+        scanned = sum(cjk_count(t) + sum(ch.isalnum() for ch in t) for t in page_texts) < 20
+        pixel_pages = image_pages(pdf, page_texts)
+        if scanned and not pixel_pages:
             raise ScannedPDFError(source, "no text layer (scanned image?)")
+        ocr_lines, ocr_warnings = ocr_pdf_pages(pdf, pixel_pages, source, scanned) if pixel_pages else ({}, [])
         markers = table_page_pattern()
         table_pages = [i for i, t in enumerate(page_texts) if markers.search(t)]
         tables = {}
@@ -466,22 +426,19 @@ def read_pdf(data: bytes, source: str, settings: ParseSettings) -> Document:
         number_tables(tables)
         lines: list[Line] = []
         for i, text in enumerate(page_texts):
-            if i in tables:
+            if i in ocr_lines:
+                page_lines = ocr_lines[i]
+            elif i in tables:
                 page_lines = merge_bands(pdf, i, tables[i])
             else:
                 page_lines = [Line(raw, Loc(page=i + 1)) for raw in split_lines(text)]
             for line in page_lines:
                 lines.append(Line(line.text, Loc(line=len(lines) + 1, page=i + 1, table=line.loc.table,
-                                                 row=line.loc.row, col=None, bbox=line.loc.bbox), line.cells))
+                                                 row=line.loc.row, col=None, bbox=line.loc.bbox), line.cells,
+                                  line.cell_locs))
     finally:
         pdf.close()
-    return Document(source, "pdf", lines, pages=n_pages)
-
-
-def quiet_pdfminer() -> None:
-    """pdfminer logs warnings ("Invalid MediaBox…", "Data-loss while decompressing…") to stderr through
-    logging's last-resort handler; a damaged PDF is reported once, as a LoadError, instead."""
-    logging.getLogger("pdfminer").setLevel(logging.CRITICAL)
+    return Document(source, "pdf", lines, ocr_warnings, pages=n_pages)
 
 
 def number_tables(tables: dict[int, tuple[float, float, list["PdfTable"]]]) -> None:
@@ -631,4 +588,10 @@ def merge_bands(pdf, index: int, page_tables: tuple[float, float, list[PdfTable]
     return lines
 
 
-READERS = {"txt": read_txt, "docx": read_docx, "html": read_html, "pdf": read_pdf}
+def read_image(data: bytes, source: str, settings: ParseSettings) -> Document:
+    from gxnlp.io.ocr import read_image as ocr_read_image
+
+    return ocr_read_image(data, source, settings)
+
+
+READERS = {"txt": read_txt, "docx": read_docx, "html": read_html, "pdf": read_pdf, "image": read_image}

@@ -3,8 +3,8 @@
 Imports no stage. `core` holds the dataclasses, `saved` turns a Report into the
 spec's JSON and back, `frames` gives pandas views.
 """
-from gxnlp.model.core import (Breakdown, Cell, Check, Claim, Document, Line, Loc, Meta, Report, Section,
-                              Sentence, Table)
+from gxnlp.model.core import (Breakdown, Cell, Check, Claim, Document, Indicator, Line, Loc, Meta, Report,
+                              Section, Sentence, Table)
 
-__all__ = ["Breakdown", "Cell", "Check", "Claim", "Document", "Line", "Loc", "Meta", "Report", "Section",
+__all__ = ["Breakdown", "Cell", "Check", "Claim", "Document", "Indicator", "Line", "Loc", "Meta", "Report", "Section",
            "Sentence", "Table"]

@@ -34,6 +34,7 @@ class Loc:
     row: Optional[int] = None
     col: Optional[int] = None
     bbox: Optional[tuple[float, float, float, float]] = None
+    conf: Optional[float] = None  # OCR confidence of what was read here (only for text read from pixels)
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
@@ -56,6 +57,7 @@ class Line:
     text: str
     loc: Loc
     cells: Optional[tuple[str, ...]] = None
+    cell_locs: Optional[tuple[Loc, ...]] = None  # per cell page + bbox + conf, when the row was read by OCR
 
 
 @dataclass(slots=True)
@@ -172,6 +174,20 @@ class Sentence:
 
 
 @dataclass(slots=True)
+class Indicator:
+    """A row of the old (pre-2019) indicator table: 指标名称 / 计量单位 / 本年度 / 历年累计."""
+
+    indicator: str
+    unit: str
+    year_value: Optional[int] = None
+    cumulative: Optional[int] = None
+
+    def to_dict(self) -> dict:
+        return {"indicator": self.indicator, "unit": self.unit, "year_value": self.year_value,
+                "cumulative": self.cumulative}
+
+
+@dataclass(slots=True)
 class Meta:
     title: Optional[str] = None
     agency: Optional[str] = None
@@ -193,6 +209,8 @@ class Report:
     sums: list[Breakdown] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    preamble: Optional[str] = None  # the text before the first section (where template sentences live)
+    old_indicators: list[Indicator] = field(default_factory=list)  # pre-2019 reports only
     document: Optional[Document] = field(default=None, repr=False)
 
     def check(self, check_id: str) -> Optional[Check]:
@@ -219,6 +237,8 @@ class Report:
                       "section": b.section, "span": list(b.span)} for b in self.sums],
             "sentences": [_sentence_dict(s) for s in self.sentences if not s.heading],
             "warnings": list(self.warnings),
+            "preamble": self.preamble,
+            "old_indicators": [row.to_dict() for row in self.old_indicators],
         }
         if provenance:
             out["provenance"] = {
@@ -282,6 +302,8 @@ class Report:
                             tuple(b.get("span") or (0, 0))) for b in d.get("sums") or []],
             sentences=sentences,
             warnings=list(d.get("warnings") or []),
+            preamble=d.get("preamble"),
+            old_indicators=[Indicator(**row) for row in d.get("old_indicators") or []],
         )
 
     # --- frames (pandas is imported only when one is asked for) --------------------------------
@@ -305,6 +327,16 @@ class Report:
         from gxnlp.model import frames
 
         return frames.sentences_frame(self)
+
+    def table2_frame(self):
+        from gxnlp.model import frames
+
+        return frames.table2_frame(self)
+
+    def checks_frame(self):
+        from gxnlp.model import frames
+
+        return frames.checks_frame(self)
 
 
 def _drop_none(d: dict, *keys: str) -> dict:

@@ -16,8 +16,6 @@ from typing import Optional
 
 from gxnlp import rules
 
-INFIX_GOVERNMENT = ("人民政府", "政府")
-
 
 @dataclass(frozen=True)
 class AgencyName:
@@ -46,6 +44,10 @@ class Rules:
     not_parents: frozenset[str]
     not_parent_endings: tuple[str, ...]
     department_endings: tuple[str, ...]
+    infix_government: tuple[str, ...]  # 德清县人民政府办公室: the 人民政府 between area and unit
+    bare_jie: str  # 钟村街 → 钟村街道
+    bare_jie_completion: str
+    area_units: tuple[str, ...]  # units that are areas, never departments (街道, 镇, 乡)
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +63,10 @@ def agency_rules() -> Rules:
         not_parents=frozenset(data["not_parents"]),
         not_parent_endings=tuple(data["not_parent_endings"]),
         department_endings=tuple(sorted(data["department_endings"], key=len, reverse=True)),
+        infix_government=tuple(data["infix_government"]),
+        bare_jie=data["bare_jie"],
+        bare_jie_completion=data["bare_jie_completion"],
+        area_units=tuple(data["area_units"]),
     )
 
 
@@ -80,8 +86,8 @@ def canonical_suffix(unit: str, r: Rules) -> str:
     for old, new in r.suffixes:
         if unit.endswith(old) and len(unit) > len(old):
             return unit[: -len(old)] + new
-    if unit.endswith("街") and 2 <= len(unit) <= r.bare_jie_max:
-        return unit + "道"
+    if unit.endswith(r.bare_jie) and 2 <= len(unit) <= r.bare_jie_max:
+        return unit + r.bare_jie_completion
     return unit
 
 
@@ -117,7 +123,7 @@ def parse_agency(name: str) -> AgencyName:
             break
         parents.append(found)
         text = text[len(found[1]):]
-        for word in INFIX_GOVERNMENT:
+        for word in r.infix_government:
             rest = text[len(word):]
             if text.startswith(word) and rest and rest not in r.department_endings:
                 text = rest
@@ -125,7 +131,7 @@ def parse_agency(name: str) -> AgencyName:
     unit = text
     if not unit and parents:  # "德清县人民政府" → the county itself
         unit = parents.pop()[1]
-    department = unit.endswith(r.department_endings) and not unit.endswith(("街道", "镇", "乡"))
+    department = unit.endswith(r.department_endings) and not unit.endswith(r.area_units)
     return AgencyName(tuple(parents), unit, department)
 
 

@@ -47,7 +47,10 @@ def read_number(text: str, column_unit: Optional[str] = None) -> Optional[float]
     m = NUMBER_WITH_UNIT.match(t)
     if m:
         t, unit = m.group("num"), m.group("unit")
-    value = float(t.replace(",", ""))
+    digits = t.replace(",", "")
+    if "." not in digits and not (unit and column_unit and unit != column_unit):
+        return int(digits)  # through float, a 20-digit count would lose its last digits
+    value = float(digits)
     if unit and column_unit:
         factors = unit_factors()
         value = value * factors[unit] / factors[column_unit]

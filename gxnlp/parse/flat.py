@@ -24,11 +24,17 @@ from gxnlp import rules
 from gxnlp.model.core import Cell, Loc, Table
 from gxnlp.parse.cells import read_number
 
-VALUE_CHARS = re.compile(r"[\d\s|｜/／.+\-—–－,元万亿]")
-ENUM_TAIL = re.compile(r"(?:(?<![.．])\d[.．、]|[（(][一二三四五六七八九十\d]{1,2}[)）]?)\s*$")
-NUMBER_TOKEN = re.compile(r"[-+]?\d+(?:\.\d+)?(?:万元|亿元|元)?")
+TEXT = rules.load("text_patterns")
+VALUE_CHARS = re.compile(TEXT["value_chars"])
+ENUM_TAIL = re.compile(TEXT["enum_tail"])
+NUMBER_TOKEN = re.compile(TEXT["number_token"])
+MONEY_UNIT = re.compile(TEXT["money_unit"])
+MONEY_UNIT_END = re.compile(TEXT["money_unit_end"])
+BLANK_MARK = re.compile(TEXT["blank_mark"])
 MAX_CANDIDATES = 50000
 LABEL_WINDOW = 90  # a row label follows the previous row's values within this many characters
+NOTE = re.compile(r"[（(][^（）()]{0,200}[)）]")
+NOTE_MAX = 200  # a bracketed fill-in note after a label (no digits) is skipped up to this length
 
 
 @lru_cache(maxsize=None)
@@ -53,7 +59,7 @@ def skip_note(text: str, pos: int) -> int:
         j += 1
     if j < len(text) and text[j] in "（(":
         close = text.find("）" if text[j] == "（" else ")", j)
-        if close != -1 and close - j < 60 and not re.search(r"\d", text[j:close]):
+        if close != -1 and close - j < NOTE_MAX and not re.search(r"\d", text[j:close]):
             return close + 1
     return pos
 
@@ -66,7 +72,7 @@ def value_run(text: str, pos: int) -> str:
         if VALUE_CHARS.match(ch):
             j += 1
             continue
-        if ch == "无" and (j + 1 >= len(text) or not re.match(r"[\u4e00-\u9fff]", text[j + 1])):
+        if ch == TEXT["blank_word"] and (j + 1 >= len(text) or not re.match(r"[\u4e00-\u9fff]", text[j + 1])):
             j += 1  # 无 standing for a blank cell, not the start of 无法提供
             continue
         break
@@ -89,7 +95,7 @@ def chunks(run: str) -> list[str]:
                 out.append(m.group(0))
                 pos = m.end()
                 continue
-            blank = re.match(r"[/／—–－\-]+|无", part[pos:])
+            blank = BLANK_MARK.match(part[pos:])
             if blank:
                 out.append("/")
                 pos += blank.end()
@@ -102,10 +108,10 @@ def piece_ok(piece: str) -> bool:
     digits = piece.lstrip("+-")
     if not digits or digits.startswith("."):
         return False
-    core = re.sub(r"(万元|亿元|元)$", "", digits)
+    core = MONEY_UNIT_END.sub("", digits)
     if not core or core.endswith("."):
         return False
-    if re.search(r"(万元|亿元|元)", core):
+    if MONEY_UNIT.search(core):
         return False
     return core == "0" or not core.startswith("0") or core.startswith("0.")
 
@@ -118,7 +124,7 @@ def splits_of(chunk: str, k: int) -> list[tuple[str, ...]]:
         return [(chunk,)] if piece_ok(chunk) else []
     sign = chunk[0] if chunk[0] in "+-" else ""
     body = chunk[len(sign):]
-    unit = re.search(r"(万元|亿元|元)$", body)
+    unit = MONEY_UNIT_END.search(body)
     digits = body[: unit.start()] if unit else body
     cuts = [i for i in range(1, len(digits)) if digits[i - 1] != "." and digits[i] != "."]
     out = []
@@ -192,8 +198,8 @@ def find_label(text: str, compact: str, cmap: list[int], labels, start: int, lim
         return None
     n, label = best
     at = cmap[n]
-    if limit is not None and at - start > limit:
-        return None
+    if limit is not None and at - start > limit and len(NOTE.sub("", text[start:at])) > limit:
+        return None  # bracketed fill-in notes between two rows do not count against the window
     end = cmap[n + len(label) - 1] + 1
     return at, end, label
 
@@ -296,7 +302,7 @@ class FlatReader:
                 row.candidates = balanced
             elif len(parts) == 1 and piece_ok(parts[0]) and len(options) != 1:
                 row.candidates = [("/",) * 6 + (parts[0],)]
-                self.warnings.append(f"table3 row {row.key}: one value printed; read as the 总计 cell, "
+                self.warnings.append(f"table3 row {row.key}: one value printed; read as the total cell, "
                                      f"the applicant cells blank")
             else:
                 row.candidates = []
@@ -419,7 +425,7 @@ class FlatReader:
             note = self.note("table4", row, chosen)
         else:
             self.warnings.append(f"table4: digit run '{' '.join(run.split())}' has {len(good) or 'no'} readings "
-                                 f"in which every group's 总计 is the sum of its results; cells left null")
+                                 f"in which every group's total is the sum of its results; cells left null")
         cells = self.cells_of(row, chosen, 15, None, note)
         groups = list(spec["groups"])
         out = {g: cells[n * 5:(n + 1) * 5] for n, g in enumerate(groups)}
@@ -441,10 +447,21 @@ def first_word(text: str, words, start: int, end: int) -> Optional[int]:
     return start + cmap[min(hits)] if hits else None
 
 
+def table2_template(text: str) -> str:
+    """The form of table 2: the headers of the blocks (五)-(八) when printed, else all its headers."""
+    spec = rules.load("table_rows")["table2"]
+    flat = re.sub(r"[\s|“”]", "", text)
+    for a, b in (("shape_2019_words", "shape_2021_words"), ("template_2019_words", "template_2021_words")):
+        n2019 = sum(1 for w in spec[a] if w in flat)
+        n2021 = sum(1 for w in spec[b] if w in flat)
+        if n2019 or n2021:
+            return "2019" if n2019 > n2021 else "2021"
+    return "2021"
+
+
 def read_flat_tables(text: str, ranges: dict[str, tuple[int, int]]) -> tuple[dict[str, Optional[Table]], list[str]]:
     """The three tables from a text stream; `ranges` gives each table's character range in `text`."""
     spec = flat_spec()
-    t2 = rules.load("table_rows")["table2"]
     reader = FlatReader()
     tables: dict[str, Optional[Table]] = {}
     starts = {}
@@ -459,10 +476,7 @@ def read_flat_tables(text: str, ranges: dict[str, tuple[int, int]]) -> tuple[dic
             continue
         end = min([hi] + [s for n, s in starts.items() if s is not None and s > start])
         if name == "table2":
-            flat = re.sub(r"[\s|“”]", "", text[start:end])
-            n2019 = sum(1 for w in t2["template_2019_words"] if w in flat)
-            n2021 = sum(1 for w in t2["template_2021_words"] if w in flat)
-            tables[name] = reader.table2(text, start, end, "2019" if n2019 > n2021 else "2021")
+            tables[name] = reader.table2(text, start, end, table2_template(re.sub(r"[\s|“”]", "", text[start:end])))
         elif name == "table3":
             tables[name] = reader.table3(text, start, end)
         else:

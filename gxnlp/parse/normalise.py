@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache, reduce
 
+from gxnlp import rules
 from gxnlp.model.core import Document, Line
 
 FOLD_RANGES = (
@@ -30,10 +31,10 @@ ARTEFACT = re.compile(r"\[(bookmark|image|footnote ref|comment):[^\]]*\]", re.I)
 CJK = r"\u4e00-\u9fff\u3400-\u4dbf"
 CJK_PUNCT = r"，。、；：？！（）《》“”‘’【】"
 SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}])")
-PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
-                         r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
-HEADING_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]"
-                           r"|\d{1,2}\s*[、.．](?!\d))")
+TEXT = rules.load("text_patterns")
+PAGE_NUMBER = re.compile(TEXT["page_number"])
+HEADING_START = re.compile(TEXT["heading_start"])
+TITLE_LINE_END = re.compile(TEXT["title_line_end"])
 SENTENCE_END = "。！？；：:;!?）)”」》"
 MIN_WRAPPED_LINE = 20  # a line this long that stops mid-sentence was wrapped, not ended
 
@@ -96,9 +97,14 @@ def is_traditional(text: str) -> bool:
     return changed >= TRADITIONAL_MIN and changed / len(sample) >= TRADITIONAL_SHARE
 
 
-def to_simplified(text: str) -> str:
-    """Traditional script and Taiwan wording (檔案 → 文件, 入口網站 → 门户网站) to the mainland form."""
-    return converter("tw2sp").convert(text)
+def taiwan_wording(text: str) -> bool:
+    return any(word in text for word in rules.load("normalise")["taiwan_words"])
+
+
+def to_simplified(text: str, config: str = "t2s") -> str:
+    """Traditional script to simplified: `tw2sp` also turns Taiwan wording (檔案 → 文件, 入口網站 →
+    门户网站) into the mainland form; `t2s` only changes the script."""
+    return converter(config).convert(text)
 
 
 def is_page_number(text: str) -> bool:
@@ -110,10 +116,8 @@ FLATTENED_LINE = 400  # a line this long holding two section headings is a whole
 
 @lru_cache(maxsize=1)
 def inline_heading() -> re.Pattern:
-    from gxnlp import rules
-
     titles = sorted({t for sec in rules.load("sections")["section"] for t in sec["titles"]}, key=len, reverse=True)
-    return re.compile(r"[一二三四五六七八九十]\s*[、.．]\s*(?:" + "|".join(re.escape(t) for t in titles) + ")")
+    return re.compile(TEXT["inline_heading_numeral"] + "(?:" + "|".join(re.escape(t) for t in titles) + ")")
 
 
 def unflatten(lines: list[Line]) -> list[Line]:
@@ -137,11 +141,13 @@ def normalise(doc: Document) -> Document:
     lines = [replace(line, text=strip_pinyin(line.text),
                      cells=tuple(strip_pinyin(c) for c in line.cells) if line.cells is not None else None)
              for line in doc.lines]
-    if is_traditional("\n".join(line.text for line in lines)):
-        lines = [replace(line, text=to_simplified(line.text),
-                         cells=tuple(to_simplified(c) for c in line.cells) if line.cells is not None else None)
+    whole = "\n".join(line.text for line in lines)
+    if is_traditional(whole):
+        config = "tw2sp" if taiwan_wording(whole) else "t2s"
+        lines = [replace(line, text=to_simplified(line.text, config),
+                         cells=tuple(to_simplified(c, config) for c in line.cells) if line.cells is not None else None)
                  for line in lines]
-        warnings.append("traditional script converted to simplified (OpenCC tw2sp)")
+        warnings.append(f"traditional script converted to simplified (OpenCC {config})")
     lines = [normalise_line(line) for line in lines]
     lines = [line for line in lines if not is_page_number(line.text)]
     if doc.format == "pdf" and (doc.pages or 0) >= 3:
@@ -209,7 +215,7 @@ def continues(prev: Line, line: Line) -> bool:
         return False  # a long heading is still a heading
     if HEADING_START.match(after) or is_page_number(after):
         return False
-    if re.search(r"[>＞|｜]", before + after) or re.search(r"(报告|年报)$", before) or re.search(r"(报告|年报)$", after):
+    if re.search(r"[>＞|｜]", before + after) or TITLE_LINE_END.search(before) or TITLE_LINE_END.search(after):
         return False  # page chrome (breadcrumbs, pipe blocks) and title lines are not wrapped sentences
     if re.match(rf"^[{CJK}]{{2,6}}\s*[:：]", after):
         return False  # a `field: value` line of a metadata block

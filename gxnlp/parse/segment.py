@@ -14,11 +14,10 @@ from typing import Optional
 from gxnlp import rules
 from gxnlp.model.core import Document, Line, Meta, Section
 
-ENUMERATOR = re.compile(r"^\s*(?:第([一二三四五六七八九十]{1,2})部分\s*|([一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]?\s*)")
+TEXT = rules.load("text_patterns")
+ENUMERATOR = re.compile(TEXT["heading_enumerator"])
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
-PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|—|-)\s*\1\s*年\s*12\s*月\s*31\s*日")
-SENTENCE_PUNCT = re.compile(r"[，。；：！？,;]")
+PERIOD = re.compile(TEXT["statistics_period"])
 
 
 @dataclass(frozen=True)
@@ -130,63 +129,6 @@ def preamble(lines: list[Line], sections: dict[str, Optional[Section]]) -> list[
     return lines[: min(starts)] if starts else lines[:5]
 
 
-def find_title(lines: list[Line], sections) -> Optional[str]:
-    texts = [" ".join(line.text.split()) for line in preamble(lines, sections) if line.text.strip()]
-    texts = [t for t in texts if "\t" not in t]
-    if not texts:
-        return None
-    data = rules.load("metadata")
-    suffixes, word = data["title_suffixes"], data["title_word"]
-    for n, text in enumerate(texts):
-        joined = text
-        for extra in texts[n + 1: n + 3]:
-            if any(s in compact(joined) for s in suffixes) and word in joined:
-                break
-            joined += extra
-        if word in joined:
-            return joined
-    return texts[0]
-
-
-def agency_from_title(title: Optional[str]) -> Optional[str]:
-    if not title:
-        return None
-    name = compact(title)
-    name = re.sub(r"(?:19|20)\d{2}年度?|(?:19|20)\d{2}", "", name)
-    for suffix in rules.load("metadata")["title_suffixes"]:
-        if suffix in name:
-            name = name[: name.index(suffix)]
-            break
-    name = re.sub(r"^[《“\"]|[》”\"]$", "", name)
-    for trailing in rules.load("metadata")["agency_trailing"]:
-        name = name.removesuffix(trailing)
-    return name if len(re.findall(r"[\u4e00-\u9fff]", name)) >= 2 else None
-
-
-def agency_from_signature(lines: list[Line]) -> Optional[str]:
-    suffixes = rules.load("metadata")["org_suffixes"]
-    tail = [line.text.strip() for line in lines if line.text.strip() and line.cells is None][-4:]
-    for text in reversed(tail):
-        if DATE_LINE.match(text) or SENTENCE_PUNCT.search(text) or len(text) > 30:
-            continue
-        if any(compact(text).endswith(s) for s in suffixes):
-            return compact(text)
-    return None
-
-
-def agency_from_body(text: str) -> Optional[str]:
-    """The organisation name the narrative repeats most, as a last resort."""
-    suffixes = "|".join(sorted(rules.load("metadata")["org_suffixes"], key=len, reverse=True))
-    text = re.sub(r"《[^》]*》", "", text)  # titles of laws and documents name other bodies
-    skip = tuple(rules.load("metadata")["not_agency_prefixes"])
-    names = Counter(m.group(0) for m in re.finditer(rf"[\u4e00-\u9fff]{{2,12}}?(?:{suffixes})", text)
-                    if not m.group(0).startswith(skip))
-    if not names:
-        return None
-    name, count = names.most_common(1)[0]
-    return name if count >= 2 else None
-
-
 def year_evidence(title: Optional[str], lines: list[Line], sections) -> dict[str, Optional[int]]:
     """The year as the title, the statistics period and the narrative each state it."""
     title_year = YEAR.search(compact(title)) if title else None
@@ -199,10 +141,6 @@ def year_evidence(title: Optional[str], lines: list[Line], sections) -> dict[str
         "statistics period": int(period.group(1)) if period else None,
         "narrative": years.most_common(1)[0][0] if years else None,
     }
-
-
-def find_year(evidence: dict[str, Optional[int]]) -> Optional[int]:
-    return next((y for y in evidence.values() if y is not None), None)
 
 
 def find_level(agency: Optional[str], text: str) -> Optional[str]:

@@ -24,10 +24,11 @@ from typing import Optional
 
 from gxnlp import rules
 from gxnlp.model.core import Cell, Document, Line, Loc, Section, Table
+from gxnlp.parse.flat import read_flat_tables, table2_template
 from gxnlp.parse.cells import NUMBER, NUMBER_WITH_UNIT, blank_tokens, cell_kind, read_number, unit_factors  # noqa: F401
 from gxnlp.settings import ParseSettings
 
-ENUM_PREFIX = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}(?:[.．、](?!\d)|\s))")
+ENUM_PREFIX = re.compile(rules.load("text_patterns")["label_enumerator"])
 BRACKETED = re.compile(r"[（(][^（）()]{2,}[)）]")
 LABEL_NOISE = re.compile(r"[\s“”\"‘’'、，,：:；;。·•]")
 
@@ -127,11 +128,16 @@ def find_region(doc: Document, sections: dict[str, Optional[Section]], section_k
     if section is not None:
         return section.start + 1, section.end
     starts = sorted(s.start for s in sections.values() if s is not None)
+    best = None  # the line naming most header words (a narrative line may name two of them)
     for i, line in enumerate(doc.lines):
-        if sum(1 for w in header_words if w in re.sub(r"\s", "", line.text)) >= 2:
-            end = next((s for s in starts if s > i), len(doc.lines))
-            return i, end
-    return None
+        flat = re.sub(r"\s", "", line.text)
+        n = sum(1 for w in header_words if w in flat)
+        if n >= 2 and (best is None or n > best[0]):
+            best = (n, i)
+    if best is None:
+        return None
+    i = best[1]
+    return i, next((s for s in starts if s > i), len(doc.lines))
 
 
 def space_cells(text: str) -> Optional[tuple[str, ...]]:
@@ -377,7 +383,7 @@ class Table3Reader:
             sub = read_number(raw.text)
             orgs = [c.value for c in cells[1:6]]
             if sub is not None and any(v is not None for v in orgs) and abs(sum(v or 0 for v in orgs) - sub) > 1e-9:
-                self.warnings.append(f"table3 row {key}: 法人或其他组织小计 {raw.text} ≠ sum of the five "
+                self.warnings.append(f"table3 row {key}: organisations subtotal {raw.text} ≠ sum of the five "
                                      f"organisation columns {sum(v or 0 for v in orgs):g}")
 
 
@@ -452,10 +458,7 @@ class Table2Reader:
 
     def read(self, rows: list[Row]) -> Optional[Table]:
         spec = rules.load("table_rows")["table2"]
-        text = "".join(normalise_label(t) for r in rows for t in r.texts)
-        n2019 = sum(1 for w in spec["template_2019_words"] if normalise_label(w) in text)
-        n2021 = sum(1 for w in spec["template_2021_words"] if normalise_label(w) in text)
-        template = "2019" if n2019 > n2021 else "2021"
+        template = table2_template("".join(normalise_label(t) for r in rows for t in r.texts))
         row_specs = spec["rows_2019" if template == "2019" else "rows_2021"]
         out: dict[str, Optional[list[Cell]]] = {k: None for k in row_specs}
         anchors = {}
@@ -527,7 +530,36 @@ def read_tables(doc: Document, sections: dict[str, Optional[Section]],
             warnings.extend(w for w in stream_warnings if w.startswith(name))
         else:
             warnings.extend(line_warnings.get(name, []))
+    warnings.extend(unread_rows(doc, found, tables))
     return TablesResult(tables, warnings, regions)
+
+
+def printed_labels(name: str) -> dict[str, list[str]]:
+    """Row key → the label variants a table prints for it (table2: both templates)."""
+    spec = rules.load("table_rows")[name]
+    if name == "table2":
+        return {k: list(v["labels"]) for rows in ("rows_2021", "rows_2019") for k, v in spec[rows].items()}
+    if name == "table4":
+        return {k: list(v) for k, v in spec["group_labels"].items()}
+    return {k: list(v["labels"]) for k, v in spec["rows"].items() if not v.get("exact")}
+
+
+def unread_rows(doc: Document, found: dict[str, tuple[int, int]], tables: dict[str, Optional[Table]]) -> list[str]:
+    """A row whose label is printed in the table's region but whose cells were not read is said so:
+    a null cell is never silent."""
+    out = []
+    for name, (lo, hi) in found.items():
+        flat = normalise_label("".join(line.text for line in doc.lines[max(lo - 1, 0):hi]))
+        table = tables.get(name)
+        for key, labels in printed_labels(name).items():
+            cells = table.rows.get(key) if table is not None else None
+            if cells and any(c.value is not None for c in cells):
+                continue
+            if table is not None and key not in table.rows:
+                continue  # a row of the other template
+            if any(normalise_label(label) in flat for label in labels):
+                out.append(f"{name} row {key}: label printed but no cells read; left null")
+    return out
 
 
 def cells_read(table: Optional[Table]) -> int:
@@ -538,8 +570,6 @@ def cells_read(table: Optional[Table]) -> int:
 
 def read_stream_tables(doc: Document, found: dict[str, tuple[int, int]]):
     """The web-text reader (gxnlp/parse/flat.py) over the same regions, as one text stream."""
-    from gxnlp.parse.flat import read_flat_tables
-
     offsets = [0]
     for line in doc.lines:
         offsets.append(offsets[-1] + len(line.text) + 1)

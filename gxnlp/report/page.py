@@ -344,6 +344,7 @@ def section_html(report: Report, key: str, sentences, flags, claim_index, cut) -
 # --- report page ------------------------------------------------------------------------------
 
 def checks_html(report: Report) -> str:
+    from gxnlp.report.cells import cause_html  # cropped page cells for a check whose cause is known
     titles = settings()["check_titles"]
     order = {"fail": 0, "unverifiable": 1}
     items = []
@@ -355,7 +356,7 @@ def checks_html(report: Report) -> str:
                         for n in dict.fromkeys(c.cells))
         items.append(f"<li><div>{badge(status, c.status)}<div class=\"id\">{esc(c.id)}</div></div>"
                      f"<div><div>{esc(titles.get(c.id, c.id))}</div><div class=\"detail muted\">{esc(c.detail)}</div>"
-                     f"{'<div>' + cells + '</div>' if cells else ''}</div></li>")
+                     f"{'<div>' + cells + '</div>' if cells else ''}{cause_html(report, c)}</div></li>")
     ok = "".join(f"<span class=\"badge pass\" title=\"{esc(titles.get(c.id, c.id) + ': ' + c.detail)}\">"
                  f"{esc(c.id)}</span>" for c in sorted(passed, key=lambda c: c.id))
     return ("<ul class=\"checks\">" + "".join(items) + "</ul>" +
@@ -464,7 +465,7 @@ def report_page(report: Report, *, back: Optional[str] = None) -> str:
               "<span class=\"claim st-unverifiable\">table cell missing</span>"
               "<span class=\"claim st-no_counterpart\">no table counterpart</span>"
               "<span class=\"slogan\">slogan</span><span class=\"sumfail\">breakdown does not add up</span>"
-              "<span class=\"sent part-problem\">problem part of 五</span>"
+              "<span class=\"sent part-problem\">problem part of section 5</span>"
               "<span>hover for values · click a claim to show its table cells</span></div>")
     body = f"""<header class="top"><h1>{esc(title)}</h1><div class="meta">{back_html}{meta}</div></header>
 <nav class="toc"><a href="#summary">Summary</a><a href="#checks">Checks</a><a href="#tables">Tables</a>

@@ -192,27 +192,7 @@ def label_names(sentence: Sentence) -> list[str]:
 
 # --- features ------------------------------------------------------------------------------
 
-FEATURES = {  # name → formula; the table in notebooks/README.md is this dict
-    "narrative_chars": "non-whitespace characters of the narrative sentences (all sections)",
-    "slogan_hits": "slogan matches in the narrative (rhetoric.toml [[slogan]]; overlaps count once)",
-    "slogan_density": "slogan_hits × 1000 / narrative_chars",
-    "slogan_kinds": "distinct slogan ids used",
-    "slogan_<family>": "slogan_hits of one family (political, governance, disclosure: the family of each [[slogan]])",
-    "numeric_tokens": "Arabic-digit quantities in the narrative (years, dates, document numbers, list markers, phones excluded)",
-    "specificity": "numeric_tokens × 1000 / narrative_chars",
-    "claims": "numeric claims found by gxnlp.claims (numbers with a counting unit, Chinese numerals included)",
-    "claim_density": "claims × 1000 / narrative_chars",
-    "self_criticism_chars": "non-whitespace characters of the narrative sentences in section 五 before the first improvement marker",
-    "self_criticism_share": "self_criticism_chars / narrative_chars",
-    "self_criticism_sentences": "narrative sentences in that problem part (list items 一是/二是… are sentences)",
-    "self_criticism_specificity": "(numeric tokens + named documents 《…》 + named columns/platforms “…”栏目) in the problem part × 1000 / self_criticism_chars",
-    "self_criticism_generic_share": "share of problem-part sentences with a stock admission (有待提高, 不够, 差距…) and no number or named reference",
-    "problem_count": "sentences (any section) with at least one problem:* label",
-    "measure_count": "sentences (any section) with at least one measure:* label",
-    "problem_categories": "distinct problem:* labels in the report",
-    "measure_categories": "distinct measure:* labels in the report",
-    "remedy_rate": "share of the report's problem categories answered in section 五 by a matching measure label (rhetoric.toml [remedies])",
-}
+FEATURES = dict(rules.load("rhetoric")["features"])  # name → formula, as data (gxnlp/data/rhetoric.toml)
 
 
 def features(report: Report, lexicon: Optional[Lexicon] = None,
