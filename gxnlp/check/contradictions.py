@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Iterator, Optional
 
 from gxnlp import rules
+from gxnlp.check.claims import TABLE3_OUTCOME_ROWS
 from gxnlp.model.core import Check, Claim, Section, Table
 
 SCAN_SECTIONS = ("overview", "requests", "review_litigation", "other")
@@ -162,16 +163,8 @@ def c_no_fee(sections: dict, claims: list[Claim]) -> Check:
     return Check("c_no_fee", "pass", f"«{s.text}»: no fee stated elsewhere", [s.ref])
 
 
-OUTCOME_ROWS = {
-    "granted": ("granted",),
-    "partially_granted": ("partially_granted",),
-    "granted+partially_granted": ("granted", "partially_granted"),
-    "denied": tuple(r for r in rules.TABLE3_ROWS if r.startswith("denied_")),
-    "unavailable": ("unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear"),
-    "unavailable_not_held": ("unavailable_not_held",),
-    "rejected": tuple(r for r in rules.TABLE3_ROWS if r.startswith("rejected_")),
-    "other": ("other_no_correction", "other_no_fee", "other_other", "other_processing"),
-}
+# the claims' outcome groups, plus the 2019 template's single 其他处理 row
+OUTCOME_ROWS = {**TABLE3_OUTCOME_ROWS, "other": (*TABLE3_OUTCOME_ROWS["other"], "other_processing")}
 
 
 def rounding_ok(stated: float, exact: float, decimals: int) -> bool:

@@ -31,13 +31,16 @@ class SentenceTagger(BaseEstimator):
     terms make explicit (block weight `rule_weight`). `cue_views` adds n-grams of only the
     clauses holding a cue of that family; `edge_chars` adds n-grams of the first and last
     characters (a measure opens with its verb, a problem ends with its shortfall).
-    `combine` ({family: "classifier" | "rules" | "union"}) says how the rule layer's labels
-    join the classifier's, per family (chosen by cross-validation in train.py).
+    `combine` ({label or family: "classifier" | "rules" | "union" | "intersection"}) says how the
+    rule layer's labels join the classifier's; `section_gate` ({family: [sections]}) drops a
+    family's labels outside its sections; `tune_thresholds` tunes a per-label cut on
+    out-of-fold scores, else each label's cut is the linear model's own (decision score 0).
+    Which of these ship is chosen by grouped cross-validation in train.py.
     """
 
     def __init__(self, *, ngram_range=(1, 3), C=0.3, threshold=0.5, min_df=2, sublinear_tf=True,
                  use_rules=True, rule_weight=0.5, cue_views=("problem", "measure"), edge_chars=4, class_weight="balanced",
-                 loss="svm", tune_thresholds=True, cv=3, combine=None, random_state=0):
+                 loss="svm", tune_thresholds=False, cv=3, combine=None, section_gate=None, random_state=0):
         self.ngram_range = ngram_range
         self.C = C
         self.threshold = threshold
@@ -52,6 +55,7 @@ class SentenceTagger(BaseEstimator):
         self.tune_thresholds = tune_thresholds
         self.cv = cv
         self.combine = combine
+        self.section_gate = section_gate
         self.random_state = random_state
 
     # --- the feature blocks --------------------------------------------------------------------
@@ -184,7 +188,8 @@ class SentenceTagger(BaseEstimator):
 
         real = np.ones(len(Y), dtype=bool) if sample_weight is None else sample_weight >= 1.0
         tune = self.tune_thresholds and self.cv and len(docs) >= 4 * self.cv
-        oof = self.oof_proba(docs, Y, sample_weight, groups) if (tune or self.loss != "log") else None
+        enough = self.cv and len(docs) >= 4 * self.cv
+        oof = self.oof_proba(docs, Y, sample_weight, groups) if enough and (tune or self.loss != "log") else None
         self.calibrators_ = []
         for j in range(Y.shape[1]):
             cal = LogisticRegression(C=1e4, solver="lbfgs")
@@ -195,10 +200,12 @@ class SentenceTagger(BaseEstimator):
             else:
                 cal.fit(oof[real][:, [j]], Y[real, j])
             self.calibrators_.append(cal)
+        self.oof_ = self._calibrated(oof) if oof is not None else None
         if tune:
-            proba = self._calibrated(oof)
-            self.oof_ = proba
-            return best_thresholds(proba[real], Y[real], float(self.threshold))
+            return best_thresholds(self.oof_[real], Y[real], float(self.threshold))
+        if self.loss != "log" and oof is not None:
+            # the linear model's own cut (decision score 0), as a probability of its sigmoid
+            return self._calibrated(np.zeros((1, Y.shape[1])))[0]
         return np.full(Y.shape[1], float(self.threshold))
 
     # --- predict -------------------------------------------------------------------------------
@@ -227,7 +234,7 @@ class SentenceTagger(BaseEstimator):
         scores = self.decision_scores(items)
         rules = RuleTagger(lexicon=self.lexicon_)
         return combine(self.classes_, scores, [rules.labels_for(t) for t, _ in items], dict(self.combine or {}),
-                       0.5 if threshold is None else threshold)
+                       0.5 if threshold is None else threshold, [sec for _, sec in items], self.section_gate)
 
     def predict(self, sentences, threshold: Optional[float] = None) -> list[tuple[str, ...]]:
         return [tuple(sorted(lab for lab, _ in row)) for row in self.tag(sentences, threshold)]
@@ -249,7 +256,7 @@ class SentenceTagger(BaseEstimator):
                 terms[j] = term
             vocabularies[b["name"]] = terms
             if b["idf"]:
-                arrays[f"idf:{b['name']}"] = np.asarray(vec.idf_, dtype=np.float64)
+                arrays[f"idf:{b['name']}"] = np.asarray(vec.idf_, dtype=np.float32)
         n_features = sum(len(v) for v in vocabularies.values())
         coef = np.zeros((n_features, len(self.estimators_)))
         intercept = np.full(len(self.estimators_), -10.0)
@@ -259,11 +266,12 @@ class SentenceTagger(BaseEstimator):
                 intercept[j] = np.ravel(est.intercept_)[0]
         slope = np.array([float(c.coef_.ravel()[0]) for c in self.calibrators_])
         shift = np.array([float(np.ravel(c.intercept_)[0]) for c in self.calibrators_])
-        arrays.update(coef=coef, intercept=intercept, slope=slope, shift=shift,
+        arrays.update(coef=coef.astype(np.float32), intercept=intercept, slope=slope, shift=shift,
                       thresholds=np.asarray(self.thresholds_, dtype=np.float64))
         meta = {"format": FORMAT, "classes": self.classes_, "blocks": [
             {k: v for k, v in b.items() if k != "min_df"} for b in self.blocks_],
             "vocabularies": vocabularies, "lexicon": self.lexicon_, "combine": dict(self.combine or {}),
+            "section_gate": {f: list(v) for f, v in (self.section_gate or {}).items()},
             "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.get_params().items()}}
         return meta, arrays
 

@@ -36,7 +36,8 @@ from gxnlp.tag.taxonomy import FAMILIES, as_items, strip_enumerator
 MODEL_STEM = "sentence_tagger"
 MODEL_ENV = "GXNLP_MODEL"
 FORMAT = 1
-COMBINE_MODES = ("classifier", "rules", "union")
+COMBINE_MODES = ("classifier", "rules", "union", "intersection")
+UNKNOWN_SECTIONS = ("", "none")  # a sentence tagged without its section: no section gate applies
 
 _DIGITS = re.compile(r"[0-9\uff10-\uff19]+")
 _SPACE = re.compile(r"\s+")
@@ -97,27 +98,50 @@ def block_terms(doc: dict, *, block: str) -> list[str]:
 
 # --- combining classifier and rules ------------------------------------------------------------
 
+def mode_of(modes: dict, label: str) -> str:
+    """How a label joins rules and classifier: its own entry in `modes`, else its family's, else "classifier"."""
+    return modes.get(label, modes.get(label.split(":", 1)[0], "classifier"))
+
+
+def gated(label: str, section: str, gate: Optional[dict]) -> bool:
+    """True when the section gate forbids `label` here: its family is gated to other (known) sections."""
+    if not gate or section in UNKNOWN_SECTIONS:
+        return False
+    allowed = gate.get(label.split(":", 1)[0])
+    return allowed is not None and section not in allowed
+
+
 def combine(classes: list[str], scores, rule_labels: list[list[str]], modes: dict[str, str],
-            threshold: float = 0.5) -> list[list[tuple[str, float]]]:
+            threshold: float = 0.5, sections: Optional[list[str]] = None,
+            gate: Optional[dict] = None) -> list[list[tuple[str, float]]]:
     """(label, score) per sentence, best first, from the classifier's decision scores and the rule labels.
 
-    Per family: "classifier" keeps the classifier's labels with score ≥ threshold; "rules" keeps
-    the rule labels (score 1.0); "union" keeps both. A label the classifier does not know (no
-    training positives, or added by a user taxonomy) is always the rules' to decide.
+    `modes` maps a label, or a family, to how its verdict is made: "classifier" keeps the
+    classifier's labels with score ≥ threshold; "rules" keeps the rule labels (score 1.0);
+    "union" keeps both; "intersection" keeps a classifier label only when the rules also give
+    it. A label the classifier does not know (no training positives, or added by a user
+    taxonomy) is always the rules' to decide. `gate` ({family: [sections]}) drops a family's
+    labels from sentences of a known section outside its list (e.g. problem:* outside
+    "problems"); sentences of unknown section ("none") are never gated.
     """
     known = set(classes)
     out = []
-    for row, ruled in zip(scores.tolist() if hasattr(scores, "tolist") else scores, rule_labels):
+    rows = scores.tolist() if hasattr(scores, "tolist") else scores
+    for i, (row, ruled) in enumerate(zip(rows, rule_labels)):
+        section = sections[i] if sections is not None else "none"
+        ruled = set(ruled)
         hits = {}
         for label, s in zip(classes, row):
-            if s >= threshold and modes.get(label.split(":", 1)[0], "classifier") != "rules":
+            mode = mode_of(modes, label)
+            if s >= threshold and mode != "rules" and (mode != "intersection" or label in ruled):
                 hits[label] = s
         for label in ruled:
-            mode = modes.get(label.split(":", 1)[0], "classifier")
+            mode = mode_of(modes, label)
             if label not in known or mode in ("rules", "union"):
                 if 1.0 >= threshold:
                     hits[label] = max(hits.get(label, 0.0), 1.0)
-        out.append(sorted(hits.items(), key=lambda h: -h[1]))
+        out.append(sorted(((lab, sc) for lab, sc in hits.items() if not gated(lab, section, gate)),
+                          key=lambda h: -h[1]))
     return out
 
 
@@ -147,6 +171,7 @@ class Scorer:
         self.classes_ = list(meta["classes"])
         self.blocks = meta["blocks"]
         self.modes = dict(meta.get("combine", {}))
+        self.gate = {f: list(v) for f, v in (meta.get("section_gate") or {}).items()}
         self.rules = RuleTagger(lexicon=meta["lexicon"])
         self.coef = np.ascontiguousarray(arrays["coef"], dtype=np.float64)  # (n_features, n_labels)
         self.intercept = np.asarray(arrays["intercept"], dtype=np.float64)
@@ -233,13 +258,14 @@ class Scorer:
         return rescale(self.predict_proba(sentences), self.thresholds_)
 
     def tag(self, sentences, threshold: Optional[float] = None) -> list[list[tuple[str, float]]]:
-        """(label, score) of the labels of each sentence, best first (classifier and rules combined per family)."""
+        """(label, score) of the labels of each sentence, best first (classifier and rules combined per label, section gate applied)."""
         items = as_items(sentences)
         if not items:
             return []
         scores = self.decision_scores(items)
         ruled = [self.rules.labels_for(text) for text, _ in items]
-        return combine(self.classes_, scores, ruled, self.modes, 0.5 if threshold is None else threshold)
+        return combine(self.classes_, scores, ruled, self.modes, 0.5 if threshold is None else threshold,
+                       [section for _, section in items], self.gate)
 
     def predict(self, sentences, threshold: Optional[float] = None) -> list[tuple[str, ...]]:
         return [tuple(sorted(lab for lab, _ in row)) for row in self.tag(sentences, threshold)]

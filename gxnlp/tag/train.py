@@ -120,27 +120,127 @@ def bootstrap(gold, pred, labels, docs, n_boot: int = 1000, seed: int = 0) -> di
     return {"labels": {lab: ci(v) for lab, v in draws.items()}, "families": {f: ci(v) for f, v in fams.items()}}
 
 
-def choose_combination(model: SentenceTagger, rows: list[dict], real_mask, rules: RuleTagger,
-                       labels: list[str]) -> tuple[dict, dict]:
-    """Per family, the mode (classifier / rules / union) with the best out-of-fold macro-F1 on the real training rows."""
-    from gxnlp.tag.scorer import combine, rescale
+CV_FOLDS = 5
+THRESHOLD_GRID = [round(x / 10, 1) for x in range(-16, 13)]  # cuts on the linear score (0 = the model's own)
 
+
+def _f1(pred, y) -> float:
+    tp = float((pred & y).sum())
+    d = float(pred.sum() + y.sum())
+    return 2 * tp / d if d else 0.0
+
+
+def _apply(dec, ruled, cut: float, mode: str):
+    c = dec >= cut
+    return {"classifier": c, "rules": ruled, "union": c | ruled, "intersection": c & ruled}[mode]
+
+
+def _best(dec, y, ruled, modes, tune: bool) -> tuple[str, float]:
+    """The (mode, cut) with the best F1 on these rows (ties: classifier, then the cut nearest 0)."""
+    best = None
+    for mode in modes:
+        for cut in (THRESHOLD_GRID if tune and mode != "rules" else [0.0]):
+            key = (round(_f1(_apply(dec, ruled, cut, mode), y), 6), mode == "classifier", -abs(cut))
+            if best is None or key > best[0]:
+                best = (key, mode, cut)
+    return best[1], best[2]
+
+
+def grouped_oof(train_rows, supplement, supplement_weight, families, taxonomy, params, seed, k=CV_FOLDS):
+    """Out-of-fold linear scores of the real training rows: GroupKFold by family (supplement always in training)."""
+    import numpy as np
+    from sklearn.model_selection import GroupKFold
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    m = SentenceTagger(random_state=seed, **(params or {}))
+    m.lexicon_ = taxonomy.lexicon()
+    m.blocks_ = m._blocks()
+    rules = RuleTagger(lexicon=m.lexicon_)
+    fit_rows = train_rows + supplement
+    docs = m._docs([(r["text"], r["section"]) for r in fit_rows], rules, m.blocks_)
+    Y = MultiLabelBinarizer(classes=taxonomy.names).fit_transform([r["labels"] for r in fit_rows])
+    w = np.array([1.0] * len(train_rows) + [supplement_weight] * len(supplement))
+    n = len(train_rows)
+    groups = [families.get(r["doc"], r["doc"]) for r in train_rows]
+    oof, fold = np.zeros((n, Y.shape[1])), np.zeros(n, dtype=int)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore")
+        for f, (a, b) in enumerate(GroupKFold(n_splits=min(k, len(set(groups)))).split(np.zeros(n), groups=groups)):
+            idx = np.concatenate([a, np.arange(n, len(fit_rows))]).astype(int)
+            union, ests = m._fit_once([docs[i] for i in idx], Y[idx], w[idx])
+            oof[b] = m._decision(union, ests, [docs[i] for i in b], [-10.0] * Y.shape[1])
+            fold[b] = f
+    return oof, Y[:n].astype(bool), fold
+
+
+PROCEDURES = ("rules", "classifier", "classifier, tuned thresholds", "per-label mode",
+              "per-label mode, tuned thresholds", "classifier + section gate")
+
+
+def select_procedure(oof, Y, fold, ruled, sections, labels, gate) -> tuple[str, dict, dict]:
+    """Each candidate procedure scored by grouped CV, its choices made on the other folds only (nested).
+
+    Returns (winner, {procedure: family macro-F1}, per-label modes chosen on all folds).
+    Winner: best mean of the three family scores; ties go to the simpler (earlier) procedure.
+    """
     import numpy as np
 
-    if getattr(model, "oof_", None) is None:
-        return {}, {}
-    real = [i for i, keep in enumerate(real_mask) if keep]
-    scores = rescale(model.oof_[np.asarray(real)], model.thresholds_)
-    ruled = [rules.labels_for(rows[i]["text"]) for i in real]
-    gold = [rows[i]["labels"] for i in real]
-    table, chosen = {}, {}
-    for mode in COMBINE_MODES:
-        tagged = combine(model.classes_, scores, ruled, {f: mode for f in FAMILIES})
-        res = per_label(gold, [{lab for lab, _ in t} for t in tagged], labels)
-        table[mode] = {f: family_macro(res, f) for f in FAMILIES}
-    for f in FAMILIES:
-        chosen[f] = max(COMBINE_MODES, key=lambda m: (table[m][f] or 0.0, m == "classifier"))
-    return chosen, table
+    R = np.array([[lab in set(r) for lab in labels] for r in ruled], dtype=bool)
+    sec = np.asarray(sections)
+    gate_rows = {f: np.array([s not in ("", "none") and s not in allowed for s in sections], dtype=bool)
+                 for f, allowed in (gate or {}).items()}
+
+    def choices(rows, per_label: bool, tune: bool):
+        out = []
+        for j in range(len(labels)):
+            if per_label or tune:
+                if Y[rows, j].sum() >= 3:
+                    out.append(_best(oof[rows, j], Y[rows, j], R[rows, j],
+                                     COMBINE_MODES if per_label else ("classifier",), tune))
+                    continue
+            out.append(("classifier", 0.0))
+        return out
+
+    table = {}
+    for proc in PROCEDURES:
+        P = np.zeros_like(Y)
+        if proc == "rules":
+            P = R.copy()
+        else:
+            per_label, tune = proc.startswith("per-label"), "tuned" in proc
+            for k in np.unique(fold):
+                picks = choices(fold != k, per_label, tune)
+                for j, (mode, cut) in enumerate(picks):
+                    P[fold == k, j] = _apply(oof[fold == k, j], R[fold == k, j], cut, mode)
+            if proc.endswith("section gate"):
+                for j, lab in enumerate(labels):
+                    g = gate_rows.get(family_of(lab))
+                    if g is not None:
+                        P[g, j] = False
+        res = {lab: {"f1": _f1(P[:, j], Y[:, j]), "support": int(Y[:, j].sum())} for j, lab in enumerate(labels)}
+        table[proc] = {f: family_macro(res, f) for f in FAMILIES}
+    shippable = [p for p in PROCEDURES if p != "rules"]
+    winner = max(shippable, key=lambda p: (round(sum(v or 0.0 for v in table[p].values()) / len(FAMILIES), 4),
+                                           -shippable.index(p)))
+    modes = {lab: mode for lab, (mode, _) in zip(labels, choices(np.ones(len(Y), dtype=bool), True, False))
+             if mode != "classifier"}
+    return winner, table, modes
+
+
+def section_gate(rows: list[dict], families=("problem",)) -> dict:
+    """{family: sections where its labels occur in these rows} (the prior of `classifier + section gate`)."""
+    out = {}
+    for f in families:
+        secs = sorted({r["section"] for r in rows if any(family_of(lab) == f for lab in r["labels"])})
+        if secs:
+            out[f] = secs
+    return out
+
+
+def family_of(label: str) -> str:
+    return label.split(":", 1)[0]
 
 
 # --- the run -------------------------------------------------------------------------------
@@ -165,29 +265,41 @@ def train(out: Path, annotations: Optional[list[Path]] = None, *, supplement_wei
     labels = taxonomy.names
     rules = RuleTagger(taxonomy)
 
+    # choices by grouped cross-validation on the training split only (never the test split)
+    gate = section_gate(train_rows)
+    cv_scores, modes = {}, {}
+    winner = "classifier"
+    if len({families.get(r["doc"], r["doc"]) for r in train_rows}) >= CV_FOLDS and not subset_n:
+        oof, Yo, fold = grouped_oof(train_rows, supplement, supplement_weight, families, taxonomy, params, seed)
+        winner, cv_scores, modes = select_procedure(oof, Yo, fold, [rules.labels_for(r["text"]) for r in train_rows],
+                                                    [r["section"] for r in train_rows], labels, gate)
+    chosen = modes if winner.startswith("per-label") else {}
+    shipped_params = {**(params or {}), "tune_thresholds": "tuned" in winner, "combine": chosen or None,
+                      "section_gate": gate if winner.endswith("section gate") else None}
+
     def fit(with_supplement: bool) -> tuple[SentenceTagger, list[dict], list[bool]]:
         extra = supplement if with_supplement else []
         fit_rows = train_rows + extra
-        model = SentenceTagger(random_state=seed, **(params or {}))
+        model = SentenceTagger(random_state=seed, **shipped_params)
         model.fit([(r["text"], r["section"]) for r in fit_rows], [r["labels"] for r in fit_rows], taxonomy=taxonomy,
                   groups=[families.get(r["doc"], r["doc"]) for r in fit_rows],
                   sample_weight=[1.0] * len(train_rows) + [supplement_weight] * len(extra))
         return model, fit_rows, [True] * len(train_rows) + [False] * len(extra)
 
     model, fit_rows, real_mask = fit(bool(supplement))
-    chosen, oof_table = choose_combination(model, fit_rows, real_mask, rules, labels)
     items = [(r["text"], r["section"]) for r in test_rows]
     gold = [r["labels"] for r in test_rows]
     docs = [r["doc"] for r in test_rows]
-    model.combine = None
+    model.combine, model.section_gate = None, None
     classifier_pred = model.predict(items)
-    model.combine = chosen
+    model.combine, model.section_gate = shipped_params["combine"], shipped_params["section_gate"]
     combined_pred = model.predict(items)
     result = {
         "rules": evaluate(gold, rules.predict(items), labels, docs, n_boot, seed),
         "classifier": evaluate(gold, classifier_pred, labels, docs, n_boot, seed),
         "combination": evaluate(gold, combined_pred, labels, docs, n_boot, seed),
-        "combine": chosen, "oof_modes": oof_table,
+        "combine": chosen, "procedure": winner, "cv": cv_scores, "cv_folds": CV_FOLDS,
+        "section_gate": shipped_params["section_gate"],
         "counts": {"train": label_counts(train_rows), "test": label_counts(test_rows),
                    "supplement": label_counts(supplement)},
         "sentences": {"train": len(train_rows), "test": len(test_rows), "test_dropped": len(test_all) - len(test_rows),
@@ -200,7 +312,6 @@ def train(out: Path, annotations: Optional[list[Path]] = None, *, supplement_wei
     }
     if measure_supplement and supplement:
         bare, _, _ = fit(False)
-        bare.combine = chosen
         result["without_supplement"] = evaluate(gold, bare.predict(items), labels)
     folder = model.export(out, info={"seed": seed, "files": result["files"], "test_docs": result["test_docs"],
                                      "supplement_weight": result["supplement_weight"], "subset": subset_n,
@@ -209,7 +320,8 @@ def train(out: Path, annotations: Optional[list[Path]] = None, *, supplement_wei
     import numpy as np
 
     gap = float(np.abs(shipped.predict_proba(items) - model.predict_proba(items)).max()) if items else 0.0
-    assert gap <= 1e-9, f"exported scorer differs from the fitted pipeline by {gap}"
+    assert gap <= 1e-6, f"exported scorer (float32 weights) differs from the fitted pipeline by {gap}"
+    assert shipped.predict(items) == model.predict(items), "exported scorer tags differently from the fitted pipeline"
     result["scorer_gap"] = gap
     result["seconds"] = round(time.time() - t0, 1)
     (Path(out) / "MODEL_CARD.md").write_text(model_card(result, model, labels), encoding="utf-8")
@@ -218,7 +330,10 @@ def train(out: Path, annotations: Optional[list[Path]] = None, *, supplement_wei
             fams = result[name]["families"]
             print(f"{name:12s} " + "  ".join(f"{f} {fams[f]:.3f}" if fams[f] is not None else f"{f} –"
                                               for f in FAMILIES))
-        print(f"combination: {chosen}; saved {folder} in {result['seconds']} s")
+        for proc, fams in cv_scores.items():
+            print(f"cv {proc:34s} " + "  ".join(f"{f} {fams[f]:.3f}" if fams[f] is not None else f"{f} –"
+                                                for f in FAMILIES))
+        print(f"shipped: {winner} {chosen or ''}; saved {folder} in {result['seconds']} s")
     return result
 
 
