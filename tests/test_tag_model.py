@@ -54,7 +54,9 @@ def test_numpy_scorer_equals_the_fitted_pipeline_on_the_real_test_split(real_spl
     items = [(r["text"], r["section"]) for r in test]
     reference = est.predict_proba(items)  # scikit-learn: FeatureUnion.transform + decision_function + sigmoid
     assert reference.shape == (len(test), len(est.classes_))
-    assert np.abs(scorer.predict_proba(items) - reference).max() <= 1e-9
+    # the npz stores weights as float32 (half the size): probabilities agree to 1e-6, tags exactly
+    assert np.abs(scorer.predict_proba(items) - reference).max() <= 1e-6
+    assert scorer.predict(items) == est.predict(items)
     assert scorer.predict(items) == est.predict(items)
 
 
@@ -64,7 +66,7 @@ def test_scorer_handles_empty_odd_and_unseen_input():
     est = SentenceTagger(min_df=1, tune_thresholds=False).fit(toy, labels)
     scorer = est.scorer()
     odd = [("", "overview"), ("Website  and\tWeChat 公众号", "a section never seen"), ("ＡＰＰ和小程序～😀同步发布信息", "none")]
-    assert np.abs(scorer.predict_proba(odd) - est.predict_proba(odd)).max() <= 1e-9
+    assert np.abs(scorer.predict_proba(odd) - est.predict_proba(odd)).max() <= 1e-6
     assert scorer.predict_proba([]).shape == (0, 2) and scorer.tag([]) == []
 
 

@@ -209,7 +209,7 @@ def test_model_card_is_written_by_the_train_script_and_reports_real_scores():
 def test_train_entry_point_on_a_subset(tmp_path):
     result = train_main(["--subset", "300", "--out", str(tmp_path), "--quiet", "--bootstrap", "20"])
     assert result["sentences"]["train"] == 300 and result["subset"] == 300
-    assert result["scorer_gap"] <= 1e-9
+    assert result["scorer_gap"] <= 1e-6  # float32 weights in the npz
     assert (tmp_path / "MODEL_CARD.md").read_text(encoding="utf-8").count("--subset 300") == 1
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing file would warn and fall back to rules
@@ -290,3 +290,18 @@ def test_cli_tag_bad_file_and_usage(tmp_path):
 
 def test_default_model_is_cached_and_shipped():
     assert default_model() is default_model() and isinstance(default_model(), Scorer)
+
+
+def test_combine_per_label_modes_intersection_and_section_gate():
+    from gxnlp.tag.scorer import combine
+
+    classes = ["measure:catalog", "problem:mechanism"]
+    scores = [[0.9, 0.8], [0.9, 0.8]]
+    ruled = [["problem:mechanism"], []]
+    # per-label entry beats the family's; intersection keeps a classifier label only if the rules agree
+    out = combine(classes, scores, ruled, {"measure": "rules", "problem:mechanism": "intersection"})
+    assert [[lab for lab, _ in r] for r in out] == [["problem:mechanism"], []]
+    gate = {"problem": ["problems"]}
+    out = combine(classes, scores, [[], []], {}, sections=["overview", "none"], gate=gate)
+    assert [lab for lab, _ in out[0]] == ["measure:catalog"]  # problem:* gated outside the problems section
+    assert [lab for lab, _ in out[1]] == ["measure:catalog", "problem:mechanism"]  # unknown section: no gate
