@@ -83,56 +83,33 @@ class TableWriter:
 # --- one report → rows ---------------------------------------------------------------------
 
 def sentences_of(d: dict) -> list[tuple[str, int, int, str, list]]:
-    """(section, start, end, text, labels): the report's own sentences if it has them, else split here."""
+    """(section, start, end, text, labels): the report's own sentences if it has them, else split here.
+
+    The saved form keeps each sentence's span; a saved form without spans (older results) is
+    located by searching its section text in order."""
     sections = d.get("sections") or {}
     out = []
     if d.get("sentences"):
         cursor: dict[str, int] = defaultdict(int)
         for s in d["sentences"]:
             text, sec = s["text"], s["section"]
-            body = sections.get(sec) or ""
-            start = body.find(text, cursor[sec])
-            if start < 0:
-                start = body.find(text)
-            end = start + len(text) if start >= 0 else -1
-            if start >= 0:
-                cursor[sec] = end
+            if s.get("span"):
+                start, end = s["span"]
+            else:
+                body = sections.get(sec) or ""
+                start = body.find(text, cursor[sec])
+                if start < 0:
+                    start = body.find(text)
+                end = start + len(text) if start >= 0 else -1
+                if start >= 0:
+                    cursor[sec] = end
             out.append((sec, start, end, text, list(s.get("labels") or [])))
         return out
-    split = splitter()
+    from gxnlp.tag.sentences import split_sentences
+
     for key, body in sections.items():
         if body:
-            out.extend((key, a, b, text, []) for a, b, text in split(key, body))
-    return out
-
-
-def splitter() -> Callable[[str, str], list[tuple[int, int, str]]]:
-    """gxnlp.sentences.split_sentences if present (headings dropped), else a plain 。！？； split."""
-    try:
-        from gxnlp.tag.sentences import split_sentences
-    except ImportError:  # pragma: no cover - the module exists in this tree
-        return regex_split
-
-    def split(key: str, text: str):
-        return [(s.span[0], s.span[1], s.text) for s in split_sentences(key, text) if not s.heading]
-
-    return split
-
-
-def regex_split(key: str, text: str) -> list[tuple[int, int, str]]:
-    import re
-
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        start, pos = pos, pos + len(line) + 1
-        if "\t" in line or not line.strip():
-            continue
-        for m in re.finditer(r"[^。！？；]+[。！？；]?", line):
-            piece = m.group().strip()
-            if len(piece) >= 2:
-                a = start + m.start() + (len(m.group()) - len(m.group().lstrip()))
-                out.append((a, a + len(piece), piece))
+            out.extend((key, x.span[0], x.span[1], x.text, []) for x in split_sentences(key, body) if not x.heading)
     return out
 
 
