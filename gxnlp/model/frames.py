@@ -36,34 +36,30 @@ def strings(frame, columns):
     return frame
 
 
-def table3_frame(report):
+def grid_frame(report, table_key: str, keys, columns, index: str, row_labels: str, column_labels: str):
+    """A grid table (table3, table4) as a frame: one row per spec row key, its Chinese label, the values."""
     import pandas as pd
 
-    table = report.tables.get("table3")
+    table = report.tables.get(table_key)
     labels = rules.load("labels")
     rows = []
-    for key in rules.TABLE3_ROWS:
+    for key in keys:
         cells = table.rows.get(key) if table is not None else None
-        rows.append([key, labels["table3_rows"][key]] + (values(cells) or [None] * 7))
-    frame = pd.DataFrame(rows, columns=["row", "label_zh", *rules.TABLE3_COLUMNS])
-    frame = numbers(strings(frame, ["row", "label_zh"]), rules.TABLE3_COLUMNS).set_index("row")
-    frame.attrs["columns_zh"] = dict(labels["table3_columns"])
+        rows.append([key, labels[row_labels][key]] + (values(cells) or [None] * len(columns)))
+    frame = pd.DataFrame(rows, columns=[index, "label_zh", *columns])
+    frame = numbers(strings(frame, [index, "label_zh"]), columns).set_index(index)
+    frame.attrs["columns_zh"] = dict(labels[column_labels])
     return frame
+
+
+def table3_frame(report):
+    return grid_frame(report, "table3", rules.TABLE3_ROWS, rules.TABLE3_COLUMNS, "row", "table3_rows",
+                      "table3_columns")
 
 
 def table4_frame(report):
-    import pandas as pd
-
-    table = report.tables.get("table4")
-    labels = rules.load("labels")
-    rows = []
-    for key in rules.TABLE4_GROUPS:
-        cells = table.rows.get(key) if table is not None else None
-        rows.append([key, labels["table4_groups"][key]] + (values(cells) or [None] * 5))
-    frame = pd.DataFrame(rows, columns=["group", "label_zh", *rules.TABLE4_COLUMNS])
-    frame = numbers(strings(frame, ["group", "label_zh"]), rules.TABLE4_COLUMNS).set_index("group")
-    frame.attrs["columns_zh"] = dict(labels["table4_columns"])
-    return frame
+    return grid_frame(report, "table4", rules.TABLE4_GROUPS, rules.TABLE4_COLUMNS, "group", "table4_groups",
+                      "table4_columns")
 
 
 def table2_frame(report):
