@@ -17,7 +17,7 @@ from gxnlp.errors import GxnlpError, LoadError
 from gxnlp.io.load import load, load_bytes
 from gxnlp.model.core import Indicator, Report
 from gxnlp.parse.normalise import normalise
-from gxnlp.parse.segment import read_meta, segment
+from gxnlp.parse.segment import preamble, read_meta, segment
 from gxnlp.settings import ParseSettings
 from gxnlp.parse.tables import read_tables
 
@@ -125,9 +125,7 @@ def read_indicator_table(doc, warnings: list) -> list[Indicator]:
 def preamble_text(doc, sections: dict) -> str:
     """The text before the first section heading (page chrome included, as the report prints it):
     where the 条例 preamble and the 统计期限 sentence live."""
-    starts = [s.start for s in sections.values() if s is not None]
-    first = min(starts) if starts else len(doc.lines)
-    return "\n".join(line.text for line in doc.lines[:first] if line.cells is None)
+    return "\n".join(line.text for line in preamble(doc.lines, sections) if line.cells is None)
 
 
 def flag_negative_counts(tables: dict, warnings: list) -> None:

@@ -125,8 +125,9 @@ def segment(doc: Document) -> tuple[dict[str, Optional[Section]], list[str]]:
 
 
 def preamble(lines: list[Line], sections: dict[str, Optional[Section]]) -> list[Line]:
+    """The lines before the first section heading (all of them when no section was found)."""
     starts = [s.start for s in sections.values() if s is not None]
-    return lines[: min(starts)] if starts else lines[:5]
+    return lines[: min(starts)] if starts else lines
 
 
 def year_evidence(title: Optional[str], lines: list[Line], sections) -> dict[str, Optional[int]]:
@@ -141,23 +142,6 @@ def year_evidence(title: Optional[str], lines: list[Line], sections) -> dict[str
         "statistics period": int(period.group(1)) if period else None,
         "narrative": years.most_common(1)[0][0] if years else None,
     }
-
-
-def find_level(agency: Optional[str], text: str) -> Optional[str]:
-    data = rules.load("metadata")
-    if agency:
-        best = None
-        for order, rule in enumerate(data["level"]):
-            for m in re.finditer(rule["pattern"], agency):
-                rank = (m.end(), -order)
-                if best is None or rank > best[0]:
-                    best = (rank, rule["level"])
-        if best:
-            return best[1]
-    for ref, level in data["level_from_self_reference"].items():
-        if ref in text:
-            return level
-    return None
 
 
 def read_meta(doc: Document, sections) -> Meta:
